@@ -1,0 +1,240 @@
+"""The rules of play: start a night, view the present moment, choose a way on.
+
+Rule: the engine is pure. It is handed a ``Story`` and a ``GameState`` and returns
+data; it reads no files, no terminal, no clock and no randomness, and it never
+mutates what it is given. The game loop, saves and authoring tools are all just
+callers of ``start``, ``view`` and ``choose``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from palace.errors import RuleError
+from palace.model import Choice, Effects, Ending, Passage, Scene, Story, Tag, Visibility
+from palace.state import AccountEntry, GameState, Value
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+CONTINUE = "->"
+"""The id of the single way on offered by a scene with an automatic ``next``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    """A choice as the player sees it now."""
+
+    id: str
+    text: str
+    available: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the player sees at a moment: the scene's text and the ways on."""
+
+    scene: Scene
+    paragraphs: tuple[str, ...]
+    choices: tuple[ChoiceView, ...]
+    ending: Ending | None
+
+    @property
+    def is_stuck(self) -> bool:
+        """No ending and no way on: a fault in the story, reported by the tools."""
+        return self.ending is None and not any(c.available for c in self.choices)
+
+
+def start(story: Story, role: str) -> GameState:
+    """The state at the beginning of ``role``'s night."""
+    if role not in story.roles:
+        raise RuleError(f"unknown role '{role}'; roles: {', '.join(story.roles)}")
+    definition = story.roles[role]
+    clock = story.clock.start_minute if definition.clock_start is None else definition.clock_start
+    state = GameState(
+        role=role,
+        scene=definition.start,
+        clock=clock,
+        variables=story.initial_variables(),
+        visits={},
+    )
+    return _enter(story, state, definition.start)
+
+
+def view(story: Story, state: GameState) -> View:
+    """Render the current scene for ``state``: its text, and every choice the player may see."""
+    scene = _scene(story, state.scene)
+    paragraphs = tuple(_render_passages(story, scene, state))
+    if scene.ending is not None:
+        return View(scene, paragraphs, (), scene.ending)
+    if scene.next:
+        choices: tuple[ChoiceView, ...] = ()
+        if _next_target(scene, state) is not None:
+            choices = (ChoiceView(CONTINUE, "Continue", True),)
+        return View(scene, paragraphs, choices, None)
+    shown = tuple(_choice_view(story, choice, state) for choice in _offered(scene, state))
+    return View(scene, paragraphs, tuple(c for c in shown if c is not None), None)
+
+
+def available_choices(story: Story, state: GameState) -> list[str]:
+    """The ids of the choices the player can take now (``CONTINUE`` for an automatic way on)."""
+    scene = _scene(story, state.scene)
+    if scene.ending is not None:
+        return []
+    if scene.next:
+        return [CONTINUE] if _next_target(scene, state) is not None else []
+    return [c.id for c in _offered(scene, state)
+            if c.condition is None or c.condition.holds(state)]
+
+
+def choose(story: Story, state: GameState, choice_id: str) -> GameState:
+    """Take the choice ``choice_id`` and return the state that follows.
+
+    Raises:
+        RuleError: the choice is not in the scene or cannot be taken now.
+    """
+    scene = _scene(story, state.scene)
+    if scene.ending is not None:
+        raise RuleError(f"the night has ended in scene '{scene.id}'; there is no way on")
+    if choice_id == CONTINUE and scene.next:
+        target = _next_target(scene, state)
+        if target is None:
+            raise RuleError(f"scene '{scene.id}' has no automatic way on that holds now")
+        return _enter(story, replace(state, history=(*state.history, CONTINUE)), target)
+    choice = _find_choice(scene, choice_id)
+    if choice.roles and state.role not in choice.roles:
+        raise RuleError(f"choice '{choice_id}' is not open to the role '{state.role}'")
+    if choice.once and choice.id in state.taken:
+        raise RuleError(f"choice '{choice_id}' can be taken only once")
+    if choice.condition is not None and not choice.condition.holds(state):
+        raise RuleError(f"choice '{choice_id}' is not available: {choice.condition.source}")
+    state = apply_effects(story, state, choice.effects)
+    if choice.tag is not None:
+        state = _record(state, choice.tag, scene.id)
+    state = replace(
+        state,
+        taken=state.taken | {choice.id},
+        history=(*state.history, choice.id),
+    )
+    return _enter(story, state, choice.target)
+
+
+def mark_read(state: GameState, document: str) -> GameState:
+    """Note that the player has opened ``document`` in the record."""
+    if document not in state.documents:
+        raise RuleError(f"document '{document}' has not been unlocked")
+    if document in state.read:
+        return state
+    return replace(state, read=state.read | {document})
+
+
+def apply_effects(story: Story, state: GameState, effects: Effects) -> GameState:
+    """Apply ``effects`` in their documented order: set, add, advance, until, unlock."""
+    if not effects:
+        return state
+    variables: dict[str, Value] = dict(state.variables)
+    variables.update(effects.set)
+    for name, amount in effects.add:
+        variables[name] = int(variables[name]) + amount
+    clock = state.clock + effects.advance
+    if effects.until is not None:
+        clock = max(clock, effects.until)
+    documents = state.documents
+    new_documents = tuple(d for d in effects.unlock if d not in documents)
+    if new_documents:
+        documents = (*documents, *new_documents)
+    return replace(state, variables=variables, clock=clock, documents=documents)
+
+
+def _enter(story: Story, state: GameState, scene_id: str) -> GameState:
+    scene = _scene(story, scene_id)
+    visits = dict(state.visits)
+    visits[scene_id] = visits.get(scene_id, 0) + 1
+    state = replace(state, scene=scene_id, visits=visits)
+    state = apply_effects(story, state, scene.effects)
+    if scene.tag is not None:
+        state = _record(state, scene.tag, scene_id)
+    for passage in _shown_passages(scene, state):
+        if passage.tag is not None:
+            state = _record(state, passage.tag, scene_id)
+    return state
+
+
+def _record(state: GameState, tag: Tag, scene_id: str) -> GameState:
+    entry = AccountEntry(tag.beat, tag.account, scene_id, state.clock)
+    entries = list(state.accounts)
+    for index, old in enumerate(entries):
+        if old.beat == tag.beat:
+            entries[index] = entry
+            break
+    else:
+        entries.append(entry)
+    return replace(state, accounts=tuple(entries))
+
+
+def _shown_passages(scene: Scene, state: GameState) -> Iterator[Passage]:
+    for passage in scene.passages:
+        if passage.condition is None or passage.condition.holds(state):
+            yield passage
+
+
+def _render_passages(story: Story, scene: Scene, state: GameState) -> Iterator[str]:
+    role_names = story.role_names()
+    for passage in scene.passages:
+        holds = passage.condition is None or passage.condition.holds(state)
+        template = passage.text if holds else passage.otherwise
+        if template is None:
+            continue
+        text = template.render(state, clock=story.clock, role_names=role_names)
+        yield from paragraphs_of(text)
+
+
+def paragraphs_of(text: str) -> Iterator[str]:
+    """Split prose into paragraphs at blank lines and join each paragraph's lines,
+    as Markdown does, so authors may wrap their YAML however they like."""
+    for block in _BLANK_LINE.split(text):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines:
+            yield " ".join(lines)
+
+
+def _offered(scene: Scene, state: GameState) -> Iterator[Choice]:
+    for choice in scene.choices:
+        if choice.roles and state.role not in choice.roles:
+            continue
+        if choice.once and choice.id in state.taken:
+            continue
+        yield choice
+
+
+def _choice_view(story: Story, choice: Choice, state: GameState) -> ChoiceView | None:
+    text = choice.text.render(state, clock=story.clock, role_names=story.role_names())
+    if choice.condition is None or choice.condition.holds(state):
+        return ChoiceView(choice.id, text, True)
+    if choice.unavailable is Visibility.HIDDEN:
+        return None
+    return ChoiceView(choice.id, text, False, choice.reason or "Not possible now.")
+
+
+def _next_target(scene: Scene, state: GameState) -> str | None:
+    for rule in scene.next:
+        if rule.condition is None or rule.condition.holds(state):
+            return rule.target
+    return None
+
+
+def _find_choice(scene: Scene, choice_id: str) -> Choice:
+    for choice in scene.choices:
+        if choice.id == choice_id:
+            return choice
+    raise RuleError(f"scene '{scene.id}' has no choice '{choice_id}'")
+
+
+def _scene(story: Story, scene_id: str) -> Scene:
+    try:
+        return story.scenes[scene_id]
+    except KeyError:
+        raise RuleError(f"the story has no scene '{scene_id}'") from None

@@ -1,0 +1,100 @@
+"""Text templates: story prose with ``{name}`` interpolations, parsed once at load.
+
+``{courage}`` shows a variable's value, ``{clock}`` the in-game time (``21:40``),
+``{date}`` the full date with its Gregorian equivalent, and ``{role}`` the player's
+role name. ``{{`` and ``}}`` write literal braces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from palace.clock import ClockConfig, format_hhmm
+from palace.errors import ExpressionError
+from palace.state import GameState
+
+
+TEXT_BUILTINS = frozenset({"clock", "date", "role"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A ``{name}`` in a template, with its offset for error messages."""
+
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    source: str
+    parts: tuple[str | Slot, ...]
+
+    @property
+    def slots(self) -> tuple[Slot, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Slot))
+
+    def render(self, state: GameState, *, clock: ClockConfig,
+               role_names: Mapping[str, str]) -> str:
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return self.parts[0]
+        pieces: list[str] = []
+        for part in self.parts:
+            if isinstance(part, str):
+                pieces.append(part)
+            else:
+                pieces.append(_value_of(part.name, state, clock, role_names))
+        return "".join(pieces)
+
+
+def parse_template(source: str) -> Template:
+    """Split text into literal runs and ``{name}`` slots; raise ``ExpressionError`` if malformed."""
+    parts: list[str | Slot] = []
+    literal: list[str] = []
+    index = 0
+    while index < len(source):
+        char = source[index]
+        if source.startswith("{{", index) or source.startswith("}}", index):
+            literal.append(char)
+            index += 2
+        elif char == "{":
+            end = source.find("}", index)
+            if end == -1:
+                raise ExpressionError("'{' is never closed; write '{{' for a literal brace",
+                                      index, code="bad-text")
+            name = source[index + 1:end].strip()
+            if not _NAME.fullmatch(name):
+                raise ExpressionError(
+                    f"'{{{name}}}' is not a variable name; write '{{{{' for a literal brace",
+                    index, code="bad-text")
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            parts.append(Slot(name, index))
+            index = end + 1
+        elif char == "}":
+            raise ExpressionError("'}' has no matching '{'; write '}}' for a literal brace",
+                                  index, code="bad-text")
+        else:
+            literal.append(char)
+            index += 1
+    if literal or not parts:
+        parts.append("".join(literal))
+    return Template(source, tuple(parts))
+
+
+def _value_of(name: str, state: GameState, clock: ClockConfig,
+              role_names: Mapping[str, str]) -> str:
+    if name == "clock":
+        return format_hhmm(state.clock)
+    if name == "date":
+        return clock.describe(state.clock)
+    if name == "role":
+        return role_names.get(state.role, state.role)
+    value = state.variables[name]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,260 @@
+"""Reading YAML into checked values with their line and column: the loader's toolkit.
+
+Rule: this module and ``loader`` are the only ones that import ``yaml``. Files are
+*composed* (parsed into nodes that keep their marks), never *constructed*, so no
+YAML tag can build a Python object, and scalars are interpreted here by what the
+story format expects, not by YAML 1.1's guesses (``no`` stays a word, ``1.10``
+stays a version, ``21:40`` stays a time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from difflib import get_close_matches
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from palace.errors import Diagnostic, Severity, SourceLoc
+
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+_PLAIN_TAGS = frozenset({
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:value",
+    "tag:yaml.org,2002:merge",
+})
+
+FieldSpec = Mapping[str, bool]
+"""Field name -> whether it is required."""
+
+
+def compose(text: str, name: str) -> tuple[Node | None, Diagnostic | None]:
+    """Parse YAML text into a node tree, or a diagnostic for its first syntax error."""
+    try:
+        return yaml.compose(text, Loader=_SafeLoader), None
+    except yaml.MarkedYAMLError as error:
+        return None, _syntax_diagnostic(error, name)
+    except yaml.YAMLError as error:
+        message = f"YAML could not be read: {error}"
+        return None, Diagnostic(SourceLoc(name, 1, 1), Severity.ERROR, message, "yaml-syntax")
+    except RecursionError:
+        message = "the YAML is nested too deeply to read; flatten it"
+        return None, Diagnostic(SourceLoc(name, 1, 1), Severity.ERROR, message, "yaml-syntax")
+
+
+def _syntax_diagnostic(error: yaml.MarkedYAMLError, name: str) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    loc = SourceLoc(name, mark.line + 1, mark.column + 1) if mark else SourceLoc(name, 1, 1)
+    problem = error.problem or "invalid YAML"
+    hint = _syntax_hint(problem)
+    context = f" ({error.context})" if error.context else ""
+    return Diagnostic(loc, Severity.ERROR, f"YAML syntax error: {problem}{context}{hint}",
+                      "yaml-syntax")
+
+
+def _syntax_hint(problem: str) -> str:
+    if "'\\t'" in problem:
+        return "; YAML does not allow tabs for indentation: indent with spaces"
+    if "mapping values are not allowed" in problem:
+        return "; a value containing ': ' must be quoted, or the indentation is off"
+    if "expected <block end>" in problem:
+        return "; check that this line is indented like its siblings"
+    if "could not find expected ':'" in problem:
+        return "; a key is missing its ':' or a quote is not closed"
+    if "found unexpected end of stream" in problem:
+        return "; a quote or bracket is never closed"
+    return ""
+
+
+def suggest(word: str, candidates: Collection[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest candidate, or nothing."""
+    close = get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _kind_of(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == "tag:yaml.org,2002:null":
+        return "nothing"
+    return f"'{node.value}'" if len(str(node.value)) <= 40 else "text"
+
+
+class FileReader:
+    """Reads the nodes of one file, adding a diagnostic for each problem it meets."""
+
+    def __init__(self, name: str, diagnostics: list[Diagnostic]) -> None:
+        self.name = name
+        self.diagnostics = diagnostics
+        self._seen: set[int] = set()
+
+    def loc(self, node: Node, offset: int = 0) -> SourceLoc:
+        mark = node.start_mark
+        column = mark.column + 1
+        if offset and isinstance(node, ScalarNode) and mark.line == node.end_mark.line:
+            column += offset + (1 if node.style in ("'", '"') else 0)
+        return SourceLoc(self.name, mark.line + 1, column)
+
+    def error(self, node: Node, message: str, code: str, offset: int = 0) -> None:
+        self.diagnostics.append(Diagnostic(self.loc(node, offset), Severity.ERROR, message, code))
+
+    def _enter(self, node: Node) -> bool:
+        """Refuse tags and aliases: each node may be read once (this bounds alias bombs)."""
+        if node.tag not in _PLAIN_TAGS:
+            self.error(node, f"YAML tag '{node.tag}' is not allowed in a story; remove it",
+                       "yaml-tag")
+            return False
+        if id(node) in self._seen:
+            self.error(node, "YAML aliases (*name) are not supported in stories; "
+                       "write the value out in full", "yaml-alias")
+            return False
+        self._seen.add(id(node))
+        return True
+
+    def fields(self, node: Node, kind: str, spec: FieldSpec) -> dict[str, Node] | None:
+        """Read a mapping whose keys must come from ``spec``; report unknown,
+        duplicate and missing keys. Returns key -> value node."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{kind} must be a mapping of fields, found {_kind_of(node)}",
+                       "wrong-type")
+            return None
+        if not self._enter(node):
+            return None
+        found: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, kind)
+            if key is None:
+                continue
+            if key in found:
+                first = found[key].start_mark.line + 1
+                self.error(key_node, f"duplicate field '{key}' in {kind} (first given on line "
+                           f"{first}); keep one", "duplicate-key")
+                continue
+            if key not in spec:
+                self.error(key_node, f"unknown field '{key}' in {kind}{suggest(key, spec)}; "
+                           f"allowed: {', '.join(spec)}", "unknown-field")
+                continue
+            found[key] = value_node
+        missing = [k for k, required in spec.items() if required and k not in found]
+        for key in missing:
+            self.error(node, f"{kind} is missing the required field '{key}'", "missing-field")
+        return found
+
+    def entries(self, node: Node, kind: str) -> list[tuple[Node, Node]]:
+        """Read a mapping keyed by identifiers (roles, variables, locations)."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{kind} must be a mapping of names to definitions, "
+                       f"found {_kind_of(node)}", "wrong-type")
+            return []
+        if not self._enter(node):
+            return []
+        seen: dict[str, Node] = {}
+        result = []
+        for key_node, value_node in node.value:
+            key = self.identifier(key_node, f"a name in {kind}")
+            if key is None:
+                continue
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                self.error(key_node, f"'{key}' is defined twice in {kind} (first on line "
+                           f"{first}); keep one", "duplicate-key")
+                continue
+            seen[key] = key_node
+            result.append((key_node, value_node))
+        return result
+
+    def _key(self, node: Node, kind: str) -> str | None:
+        if not isinstance(node, ScalarNode) or not self._enter(node):
+            self.error(node, f"a field name in {kind} must be a plain word", "wrong-type")
+            return None
+        return str(node.value)
+
+    def sequence(self, node: Node, what: str) -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{what} must be a list (lines starting with '- '), "
+                       f"found {_kind_of(node)}", "wrong-type")
+            return []
+        if not self._enter(node):
+            return []
+        return list(node.value)
+
+    def scalar(self, node: Node, what: str) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{what} must be text, found {_kind_of(node)}", "wrong-type")
+            return None
+        if not self._enter(node):
+            return None
+        if node.tag == "tag:yaml.org,2002:null" and _plain(node):
+            self.error(node, f"{what} is empty; give it a value", "wrong-type")
+            return None
+        return str(node.value)
+
+    def text(self, node: Node, what: str) -> str | None:
+        return self.scalar(node, what)
+
+    def identifier(self, node: Node, what: str) -> str | None:
+        value = self.scalar(node, what)
+        if value is None:
+            return None
+        if not IDENTIFIER.fullmatch(value):
+            self.error(node, f"{what} '{value}' is not a valid id: use lower-case letters, "
+                       "digits and '_', starting with a letter", "bad-id")
+            return None
+        return value
+
+    def integer(self, node: Node, what: str) -> int | None:
+        value = self.scalar(node, what)
+        if value is None:
+            return None
+        if not _INTEGER.fullmatch(value) or not _plain(node):
+            self.error(node, f"{what} must be a whole number, found {_kind_of(node)}",
+                       "wrong-type")
+            return None
+        return int(value)
+
+    def flag(self, node: Node, what: str) -> bool | None:
+        value = self.scalar(node, what)
+        if value is None:
+            return None
+        if _plain(node) and value in ("true", "false"):
+            return value == "true"
+        if _plain(node) and value.lower() in _YAML11_BOOLEANS | {"true", "false"}:
+            self.error(node, f"{what} is '{value}', which YAML reads as a yes/no by accident; "
+                       "write true or false", "yaml-bool")
+            return None
+        self.error(node, f"{what} must be true or false, found {_kind_of(node)}", "wrong-type")
+        return None
+
+    def one_or_many(self, node: Node, what: str) -> list[Node]:
+        """A single scalar or a list of scalars (``role: cadet`` or ``role: [a, b]``)."""
+        if isinstance(node, SequenceNode):
+            return self.sequence(node, what)
+        return [node]
+
+
+def _plain(node: Node) -> bool:
+    # The C parser marks plain scalars with style '' and the Python one with None.
+    return not getattr(node, "style", None)
+
+
+def is_plain_boolean_word(node: Node) -> bool:
+    """True for an unquoted ``yes``/``no``/``on``/``off``: likely an accidental boolean."""
+    return (isinstance(node, ScalarNode) and _plain(node)
+            and str(node.value).lower() in _YAML11_BOOLEANS)
+
+
+def is_mapping(node: Node) -> bool:
+    return isinstance(node, MappingNode)
+
+
+def is_scalar(node: Node) -> bool:
+    return isinstance(node, ScalarNode)
