@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from palace import engine, layout
+from palace.debrief import build_debrief, sources_of
 from palace.engine import View
 from palace.layout import StyledLine
 from palace.model import Story
@@ -184,15 +185,36 @@ class Session:
         width = self.width
         lines: list[StyledLine] = [[]]
         lines += layout.wrap(f"THE END: {view.ending.title}", width, style="class:heading")
-        myth = sum(1 for e in self.state.accounts if e.account is Account.MYTH)
-        archive = sum(1 for e in self.state.accounts if e.account is Account.ARCHIVE)
-        if myth or archive:
-            lines += layout.wrap(f"Your night followed the legend at {myth} "
-                                 f"beat{'s' if myth != 1 else ''} and the record at {archive}.",
-                                 width, style="class:meta")
+        lines += self.debrief_lines()
         lines.append([])
-        lines += layout.notice("Type 'record' to read the documents you found, 'restart' to "
-                               "play again, or 'quit'.", width)
+        lines += layout.notice("Type 'debrief' to see this again, 'record' to read the "
+                               "documents you found, 'restart' to play again, or 'quit'.",
+                               width)
+        return lines
+
+    def debrief_lines(self) -> list[StyledLine]:
+        assert self.state is not None
+        story, width = self.story, self.width
+        debrief = build_debrief(story, self.state)
+        lines: list[StyledLine] = [[], *layout.wrap("YOUR NIGHT, THE LEGEND AND THE RECORD",
+                                                    width, style="class:heading")]
+        for lived in debrief.lived:
+            lines.append([])
+            lines += layout.wrap(f"{lived.beat.title}  ·  "
+                                 f"{story.clock.short(lived.clock)}", width,
+                                 style="class:subtitle")
+            followed = "the legend" if lived.account is Account.MYTH else "the record"
+            lines += layout.wrap(f"Your night followed {followed}.", width, style="class:meta")
+            for account, label in ((Account.MYTH, "The legend"), (Account.ARCHIVE, "The record")):
+                telling = lived.beat.myth if account is Account.MYTH else lived.beat.archive
+                marker = "▸ " if account is lived.account else "  "
+                lines += layout.wrap(f"{marker}{label}: {telling.text}", width,
+                                     style="class:prose")
+                for document in sources_of(story, lived.beat, account):
+                    lines += layout.wrap(f"{document.title}: {document.source}", width,
+                                         style="class:meta", indent="      ")
+        lines.append([])
+        lines += layout.wrap(debrief.verdict(), width, style="class:heading")
         return lines
 
     def hint(self) -> str:
@@ -215,6 +237,8 @@ class Session:
             Command("look", "show the scene and its choices again", self.cmd_look, ("l",)),
             Command("record", "list the documents you have found; 'record N' reads one",
                     self.cmd_record, ("r",), "record [N]"),
+            Command("debrief", "your night so far beside the legend and the record",
+                    self.cmd_debrief),
             Command("restart", "begin the night again", self.cmd_restart),
             Command("quit", "leave the game", self.cmd_quit, ("q", "exit")),
         ]
@@ -287,6 +311,9 @@ class Session:
         lines += layout.wrap(f"Source: {document.source}", width, style="class:meta")
         self.console.write(lines)
         self.state = engine.mark_read(self.state, document_id)
+
+    def cmd_debrief(self, _argument: str) -> None:
+        self.console.write(self.debrief_lines())
 
     def cmd_restart(self, _argument: str) -> None:
         self.requested_role = None

@@ -150,7 +150,10 @@ class FileReader:
         return found
 
     def entries(self, node: Node, kind: str) -> list[tuple[Node, Node]]:
-        """Read a mapping keyed by identifiers (roles, variables, locations)."""
+        """Read a mapping keyed by identifiers (roles, variables, locations); an empty
+        value (a key with only comments under it) is an empty mapping."""
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            return []
         if not isinstance(node, MappingNode):
             self.error(node, f"{kind} must be a mapping of names to definitions, "
                        f"found {_kind_of(node)}", "wrong-type")
