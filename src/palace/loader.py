@@ -350,7 +350,8 @@ class _Builder:
             reader.error(node, f"variable '{name}' starts as '{node.value}', which YAML reads "
                          "as a yes/no by accident; write true or false for a flag, or quote "
                          "it for text", "yaml-bool")
-            return None
+            # Declared anyway, so its uses do not each report it as undeclared.
+            return Variable(name, expr.Type.BOOL, False)
         value = str(node.value)
         if not node.style and value in ("true", "false"):
             return Variable(name, expr.Type.BOOL, value == "true")
@@ -373,8 +374,8 @@ class _Builder:
         initial: Value | None = _DEFAULT_INITIAL[kind]
         if "initial" in found:
             initial = self._value(reader, found["initial"], kind, f"initial value of '{name}'")
-        if initial is None:
-            return None
+        if initial is None:  # reported; declared anyway so its uses are not reported too
+            initial = _DEFAULT_INITIAL[kind]
         description = reader.text(found["description"], "description") if (
             "description" in found) else ""
         return Variable(name, kind, initial, description or "")

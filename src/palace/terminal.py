@@ -56,6 +56,10 @@ class TerminalConsole:
                              output=self._session.output, end="")
 
     def ask(self, prompt: str, completions: Sequence[str]) -> str:
-        completer = WordCompleter(list(completions), ignore_case=True, sentence=True)
         return self._session.prompt(FormattedText([("class:prompt", prompt)]),
-                                    completer=completer, style=THEME)
+                                    completer=answer_completer(completions), style=THEME)
+
+
+def answer_completer(words: Sequence[str]) -> WordCompleter:
+    """Completes commands (and choice numbers) from the start of the answer."""
+    return WordCompleter(list(words), ignore_case=True, sentence=True)

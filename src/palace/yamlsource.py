@@ -60,7 +60,7 @@ def _syntax_diagnostic(error: yaml.MarkedYAMLError, name: str) -> Diagnostic:
 
 
 def _syntax_hint(problem: str) -> str:
-    if "'\\t'" in problem:
+    if "tab" in problem:
         return "; YAML does not allow tabs for indentation: indent with spaces"
     if "mapping values are not allowed" in problem:
         return "; a value containing ': ' must be quoted, or the indentation is off"

@@ -1,0 +1,84 @@
+"""End to end: the installed ``palace`` in a real terminal (tmux), typed at and read back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tmux import Tmux
+
+
+TINY = Path(__file__).parent / "stories" / "tiny"
+
+pytestmark = pytest.mark.skipif(not Tmux.available(),
+                                reason="tmux is not installed (.ci/run installs it)")
+
+
+def palace_command() -> list[str]:
+    installed = shutil.which("palace")
+    return [installed] if installed else [sys.executable, "-m", "palace"]
+
+
+@pytest.fixture
+def game(tmp_path: Path) -> Iterator[Tmux]:
+    env = {"TERM": "xterm-256color", "PYTHONPATH": str(Path(__file__).parent.parent / "src")}
+    env.update({k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")})
+    session = Tmux([*palace_command(), "--story", str(TINY)], cwd=str(tmp_path), env=env)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def test_play_in_a_real_terminal(game: Tmux) -> None:
+    game.wait_for("Who are you tonight?")
+    assert "\x1b[" in game.screen(escapes=True)  # styled, not plain
+    game.type("1")
+    game.send("Enter")
+    game.wait_for("3. Walk in by a side door")
+    game.wait_for_prompt()
+    game.type("look")
+    game.send("Enter")
+    game.wait_for("AT THE GATE", count=2)
+    game.wait_for_prompt()
+    game.send("Up")
+    game.wait_for_prompt("look")
+    game.send("Enter")
+    game.wait_for("AT THE GATE", count=3)
+
+
+def test_tab_completes_commands(game: Tmux) -> None:
+    game.wait_for("Who are you tonight?")
+    game.type("1")
+    game.send("Enter")
+    game.wait_for("3. Walk in by a side door")
+    game.wait_for_prompt()
+    game.type("reco")
+    game.send("Tab")
+    game.wait_for("> record")
+    game.send("Enter")
+    screen = game.screen()
+    if "Your record is empty" not in screen:  # the first Enter may only close the menu
+        game.send("Enter")
+    game.wait_for("Your record is empty")
+
+
+def test_ctrl_c_leaves_cleanly(game: Tmux) -> None:
+    game.wait_for("Who are you tonight?")
+    game.type("1")
+    game.send("Enter")
+    game.wait_for_prompt()
+    game.send("C-c")
+    game.wait_for("Interrupted")
+    deadline = time.monotonic() + 10
+    while not game.is_dead() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert game.is_dead()
+    assert game.exit_status() == 130
+    assert "Traceback" not in game.screen()

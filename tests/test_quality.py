@@ -1,0 +1,100 @@
+"""The project's own standards, run with the tests: ruff, mypy --strict, and the
+JSON Schema kept in step with the loader."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from palace import loader
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "src" / "palace" / "schema"
+
+
+def _tool(name: str) -> list[str]:
+    return [sys.executable, "-m", name]
+
+
+def test_ruff_is_clean():
+    pytest.importorskip("ruff", reason="ruff is not installed; the test extra installs it")
+    result = subprocess.run([*_tool("ruff"), "check", "src", "tests"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean():
+    pytest.importorskip("mypy", reason="mypy is not installed; the test extra installs it")
+    result = subprocess.run([*_tool("mypy"), "--strict", "src"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _schema(name: str) -> dict[str, object]:
+    schema: dict[str, object] = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def _keys(node: dict[str, object]) -> set[str]:
+    properties = node["properties"]
+    assert isinstance(properties, dict)
+    return set(properties)
+
+
+def _one_of_object(node: dict[str, object]) -> dict[str, object]:
+    options = node["oneOf"]
+    assert isinstance(options, list)
+    return next(o for o in options if o.get("type") == "object")
+
+
+class TestSchemaMatchesTheLoader:
+    """The schema is for editors, the loader is the truth: their field names must agree."""
+
+    def test_content_file(self):
+        schema = _schema("content")
+        defs = schema["$defs"]
+        assert isinstance(defs, dict)
+        assert _keys(schema) == set(loader.CONTENT_FIELDS)
+        pairs = {
+            "scene": loader.SCENE_FIELDS, "choice": loader.CHOICE_FIELDS,
+            "next_rule": loader.NEXT_FIELDS, "ending": loader.ENDING_FIELDS,
+            "effects": loader.EFFECT_FIELDS, "document": loader.DOCUMENT_FIELDS,
+            "beat": loader.BEAT_FIELDS, "telling": loader.TELLING_FIELDS,
+        }
+        for name, fields in pairs.items():
+            assert _keys(defs[name]) == set(fields), name
+            required = {key for key, needed in fields.items() if needed}
+            assert set(defs[name].get("required", [])) == required, name
+        assert _keys(_one_of_object(defs["passage"])) == set(loader.PASSAGE_FIELDS)
+
+    def test_manifest(self):
+        schema = _schema("story")
+        assert _keys(schema) == set(loader.MANIFEST_FIELDS)
+        properties = schema["properties"]
+        assert isinstance(properties, dict)
+        assert _keys(properties["clock"]) == set(loader.CLOCK_FIELDS)
+        assert _keys(properties["roles"]["additionalProperties"]) == set(loader.ROLE_FIELDS)
+        variable = _one_of_object(properties["variables"]["additionalProperties"])
+        assert _keys(variable) == set(loader.VARIABLE_FIELDS)
+        location = _one_of_object(properties["locations"]["additionalProperties"])
+        assert _keys(location) == set(loader.LOCATION_FIELDS)
+
+    def test_fixture_story_validates(self):
+        tiny = ROOT / "tests" / "stories" / "tiny"
+        jsonschema.validate(yaml.safe_load((tiny / "story.yaml").read_text()), _schema("story"))
+        content = yaml.safe_load((tiny / "scenes.yaml").read_text())
+        jsonschema.validate(content, _schema("content"))
+
+    def test_schema_refuses_a_misspelt_field(self):
+        bad = {"scenes": [{"id": "a", "title": "A", "location": "x", "text": "t",
+                           "ending": {"id": "e", "title": "E", "kind": "myth"}, "tittle": "A"}]}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, _schema("content"))
