@@ -142,11 +142,23 @@ def _content_paths(root: Path, problems: list[Diagnostic]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Far beyond any scene file (a thousand scenes make about a megabyte)."""
+
+
 def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Diagnostic(
+                SourceLoc(str(path), 1, 1), Severity.ERROR,
+                f"the file is {size / 2**20:.0f} MB, more than a story file may be "
+                f"({MAX_FILE_BYTES // 2**20} MB); split it into smaller files", "file-too-large"))
+            return None
         data = path.read_bytes()
     except OSError as error:
-        problems.append(_folder_error(path, f"cannot read file: {error.strerror}"))
+        problems.append(Diagnostic(SourceLoc(str(path), 1, 1), Severity.ERROR,
+                                   f"cannot read file: {error.strerror}", "unreadable"))
         return None
     try:
         text = data.decode("utf-8-sig")

@@ -35,9 +35,20 @@ FieldSpec = Mapping[str, bool]
 """Field name -> whether it is required."""
 
 
+MAX_DEPTH = 200
+"""Deeper nesting than any story needs; past it the composer's recursion could crash."""
+
+_DEEP_INDENT = re.compile(rf"^[ -]{{{MAX_DEPTH},}}", re.MULTILINE)
+
+
 def compose(text: str, name: str) -> tuple[Node | None, Diagnostic | None]:
     """Parse YAML text into a node tree, or a diagnostic for its first syntax error."""
     try:
+        too_deep = _too_deep(text)
+        if too_deep is not None:
+            loc = SourceLoc(name, too_deep[0] + 1, too_deep[1] + 1)
+            return None, Diagnostic(loc, Severity.ERROR, f"the YAML is nested more than "
+                                    f"{MAX_DEPTH} levels deep here; flatten it", "yaml-syntax")
         return yaml.compose(text, Loader=_SafeLoader), None
     except yaml.MarkedYAMLError as error:
         return None, _syntax_diagnostic(error, name)
@@ -47,6 +58,22 @@ def compose(text: str, name: str) -> tuple[Node | None, Diagnostic | None]:
     except RecursionError:
         message = "the YAML is nested too deeply to read; flatten it"
         return None, Diagnostic(SourceLoc(name, 1, 1), Severity.ERROR, message, "yaml-syntax")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where (line, column, from 0) nesting passes ``MAX_DEPTH``, or None. The event scan runs only when the
+    text could nest that deep at all: enough brackets, or lines indented that far."""
+    if text.count("[") + text.count("{") < MAX_DEPTH and not _DEEP_INDENT.search(text):
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line, event.start_mark.column
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, name: str) -> Diagnostic:
