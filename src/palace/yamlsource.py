@@ -69,8 +69,9 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     for event in yaml.parse(text, Loader=_SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark.line, event.start_mark.column
+            mark = event.start_mark
+            if depth > MAX_DEPTH and mark is not None:
+                return mark.line, mark.column
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None
