@@ -235,6 +235,7 @@ class _Builder:
         self.header = _Header()
         self.ids = _Ids()
         self.scope: expr.Scope | None = None
+        self.conditions: dict[str, Condition] = {}
 
     @property
     def has_errors(self) -> bool:
@@ -865,6 +866,9 @@ class _ContentReader:
         source = self.reader.scalar(node, "a condition")
         if source is None:
             return None
+        known = self.builder.conditions.get(source)
+        if known is not None:  # stories repeat their conditions; parse each once
+            return Condition(source, known.tree, known.evaluate, self.reader.loc(node))
         try:
             tree = expr.parse(source)
             kind = expr.check(tree, self.scope)
@@ -876,7 +880,9 @@ class _ContentReader:
                               error.offset)
             return None
         evaluate = expr.compile_node(tree, self.scope.clock)
-        return Condition(source, tree, evaluate, self.reader.loc(node))
+        condition = Condition(source, tree, evaluate, self.reader.loc(node))
+        self.builder.conditions[source] = condition
+        return condition
 
     def _template(self, node: Node, what: str) -> Template | None:
         source = self.reader.text(node, what)
