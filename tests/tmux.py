@@ -73,12 +73,18 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"the prompt {wanted!r} did not appear; the screen:\n{screen}")
 
-    def is_dead(self) -> bool:
-        return self._tmux("display-message", "-p", "-t", "game", "#{pane_dead}").strip() == "1"
-
-    def exit_status(self) -> int:
-        return int(self._tmux("display-message", "-p", "-t", "game",
-                              "#{pane_dead_status}").strip())
+    def wait_for_exit(self, *, timeout: float = 15.0) -> int:
+        """Wait until the program has exited; return its exit status."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            # tmux marks the pane dead a moment before it records the status.
+            status = self._tmux("display-message", "-p", "-t", "game",
+                                "#{pane_dead}:#{pane_dead_status}").strip()
+            dead, _, code = status.partition(":")
+            if dead == "1" and code:
+                return int(code)
+            time.sleep(0.05)
+        raise AssertionError(f"the program did not exit; the screen:\n{self.screen()}")
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
