@@ -16,10 +16,12 @@ class Tmux:
                  cwd: str | None = None, env: dict[str, str] | None = None) -> None:
         self.socket = f"palace-test-{uuid.uuid4().hex[:8]}"
         exports = [f"{key}={value}" for key, value in (env or {}).items()]
+        # The shell reports the exit status on the screen: tmux's own record of it
+        # is not always there by the time the pane is marked dead.
         self._tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height),
                    *(["-c", cwd] if cwd else []),
-                   "env", *exports, *command)
-        self._tmux("set-option", "-t", "game", "remain-on-exit", "on")
+                   "env", *exports, "sh", "-c", '"$@"; echo "[exited with $?]"; sleep 600',
+                   "sh", *command)
 
     @staticmethod
     def available() -> bool:
@@ -75,16 +77,8 @@ class Tmux:
 
     def wait_for_exit(self, *, timeout: float = 15.0) -> int:
         """Wait until the program has exited; return its exit status."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            # tmux marks the pane dead a moment before it records the status.
-            status = self._tmux("display-message", "-p", "-t", "game",
-                                "#{pane_dead}:#{pane_dead_status}").strip()
-            dead, _, code = status.partition(":")
-            if dead == "1" and code:
-                return int(code)
-            time.sleep(0.05)
-        raise AssertionError(f"the program did not exit; the screen:\n{self.screen()}")
+        screen = self.wait_for("[exited with ", timeout=timeout)
+        return int(screen.rsplit("[exited with ", 1)[1].split("]", 1)[0])
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
