@@ -38,6 +38,8 @@ class WayOn:
     effects: Effects
     roles: tuple[str, ...]
     """The roles that may take it; empty means every role."""
+    index: int
+    """Its place among the scene's choices, or among its ``next`` rules."""
     choice: Choice | None = None
     rule: NextRule | None = None
 
@@ -45,10 +47,10 @@ class WayOn:
 def ways_on(scene: Scene) -> tuple[WayOn, ...]:
     """The scene's choices and ``next`` rules as edges, in the order written."""
     if scene.choices:
-        return tuple(WayOn(scene.id, c.target, c.condition, c.effects, c.roles, choice=c)
-                     for c in scene.choices)
-    return tuple(WayOn(scene.id, r.target, r.condition, Effects(), (), rule=r)
-                 for r in scene.next)
+        return tuple(WayOn(scene.id, c.target, c.condition, c.effects, c.roles, i, choice=c)
+                     for i, c in enumerate(scene.choices))
+    return tuple(WayOn(scene.id, r.target, r.condition, Effects(), (), i, rule=r)
+                 for i, r in enumerate(scene.next))
 
 
 def clock_after(floor: int, effects: Effects) -> int:
