@@ -139,7 +139,7 @@ class Tally:
         for key, condition in keyed:
             seen = self.sides.get(key, set())
             for side in (True, False):
-                yield (f"'{condition.source}' in scene '{key[0]}' never "
+                yield (f"condition '{condition.source}' in scene '{key[0]}' never "
                        f"{'true' if side else 'false'}", condition.loc, side in seen)
 
 
