@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from palace.paths import analyse, clock_after
 from palace.model import Effects
+from palace.paths import analyse, clock_after
 
 
 def test_each_role_reaches_its_own_scenes(tiny_story):
