@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from palace import engine
 from palace.explore import run_exhaustive
@@ -180,3 +181,24 @@ class TestCoverage:
         report = run_playtests(story, runs=30, seed=2, roles=["cadet"])
         assert [(e.id, count) for e, count in report.endings] == [("arrest", 15), ("home", 15)]
         assert report.roles == ("cadet",)
+
+
+class TestErrors:
+    def test_an_error_in_a_condition_is_a_failure_with_its_path(self, tiny_story):
+        """A story fault that raises while playing is reported, never propagated."""
+        hall = tiny_story.scenes["hall"]
+        rule = hall.next[0]
+        assert rule.condition is not None
+
+        def broken(_state):
+            raise KeyError("missing")
+
+        faulty = replace(rule, condition=replace(rule.condition, evaluate=broken))
+        story = replace(tiny_story, scenes={**tiny_story.scenes,
+                                            "hall": replace(hall, next=(faulty, *hall.next[1:]))})
+        report = run_playtests(story, runs=4, seed=0, roles=["cadet"])
+        [entry] = report.failures
+        assert entry.failure.kind is FailureKind.ERROR
+        assert entry.failure.message == "KeyError: 'missing'"
+        assert entry.failure.path == ()
+        assert entry.count == 4
