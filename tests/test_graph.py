@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -20,30 +21,29 @@ from palace.graph import (
 from palace.loader import load_story
 
 
-def load(stories_dir, name: str):
-    return load_story(stories_dir / name)
+STORIES = Path(__file__).parent / "stories"
 
 
 class TestExtract:
-    def test_every_scene_and_each_role_start(self, stories_dir):
-        story_map = extract_map(load(stories_dir, "sound"))
+    def test_every_scene_and_each_role_start(self, story_named):
+        story_map = extract_map(story_named("sound"))
         kinds = {n.id: n.kind for n in story_map.nodes}
         assert kinds["start:guard"] is NodeKind.START
         assert kinds["arrest"] is NodeKind.ENDING
         assert {n for n, k in kinds.items() if k is NodeKind.SCENE} == {
             "square", "billet", "muster", "gates", "corridor"}
 
-    def test_edges_are_labelled_by_choice_text_and_styled_by_account(self, stories_dir):
+    def test_edges_are_labelled_by_choice_text_and_styled_by_account(self, story_named):
         edges = {(e.source, e.target, e.label): e
-                 for e in extract_map(load(stories_dir, "sound")).edges}
+                 for e in extract_map(story_named("sound")).edges}
         charge = edges[("square", "gates", "Charge the gates with the crowd!")]
         assert charge.kind is EdgeKind.CHOICE and charge.conditional
         assert str(charge.account) == "myth"
         assert str(edges[("square", "corridor", "Slip in by the Neva door.")].account) == "archive"
         assert edges[("muster", "gates", "if courage > 0")].kind is EdgeKind.NEXT
 
-    def test_groups_by_location_or_act(self, stories_dir):
-        story = load(stories_dir, "sound")
+    def test_groups_by_location_or_act(self, story_named):
+        story = story_named("sound")
         assert extract_map(story).groups == ("Palace Square", "The Winter Palace")
         by_act = extract_map(story, group_by=GroupBy.ACT)
         assert by_act.groups == ("Act I: Outside", "Act II: Inside")
@@ -55,14 +55,14 @@ class TestExtract:
         assert [(e.source, e.target) for e in story_map.edges] == [
             ("start:cadet", "hall"), ("hall", "cadet_end")]
 
-    def test_ending_nodes_show_the_ending_title(self, stories_dir):
-        story = load(stories_dir, "unreachable_ending")
+    def test_ending_nodes_show_the_ending_title(self, story_named):
+        story = story_named("unreachable_ending")
         labels = [n.lines for n in extract_map(story).nodes]
         assert ("END: Drowned in wine", "cellar") in labels
 
-    def test_long_labels_are_cut(self, stories_dir, tmp_path):
+    def test_long_labels_are_cut(self, story_named, tmp_path):
         folder = tmp_path / "story"
-        shutil.copytree(stories_dir / "sound", folder)
+        shutil.copytree(STORIES / "sound", folder)
         scenes = folder / "scenes.yaml"
         scenes.write_text(scenes.read_text().replace(
             "Go home.", "Go home across the bridge, past the fortress and the silent cruiser."))
@@ -71,9 +71,9 @@ class TestExtract:
 
 
 class TestDot:
-    def test_parses_back_with_every_node_edge_and_cluster(self, stories_dir):
+    def test_parses_back_with_every_node_edge_and_cluster(self, story_named):
         pydot = pytest.importorskip("pydot", reason="pydot parses DOT; the test extra has it")
-        story = load(stories_dir, "sound")
+        story = story_named("sound")
         graphs = pydot.graph_from_dot_data(render_dot(extract_map(story)))
         assert graphs is not None and len(graphs) == 1
         graph = graphs[0]
@@ -89,9 +89,9 @@ class TestDot:
         assert ("start:cadet", "billet", "") in edges
         assert len(edges) == 2 + sum(len(s.choices) + len(s.next) for s in story.scenes.values())
 
-    def test_endings_and_accounts_are_styled(self, stories_dir):
+    def test_endings_and_accounts_are_styled(self, story_named):
         pydot = pytest.importorskip("pydot", reason="pydot parses DOT; the test extra has it")
-        dot = render_dot(extract_map(load(stories_dir, "sound")))
+        dot = render_dot(extract_map(story_named("sound")))
         graph = pydot.graph_from_dot_data(dot)[0]
         nodes = {n.get_name().strip('"'): n for s in graph.get_subgraphs()
                  for n in s.get_nodes()}
@@ -141,8 +141,8 @@ def parse_mermaid(text: str) -> tuple[dict[str, str], list[tuple[str, str, str]]
 
 
 class TestMermaid:
-    def test_parses_structurally(self, stories_dir):
-        story = load(stories_dir, "sound")
+    def test_parses_structurally(self, story_named):
+        story = story_named("sound")
         nodes, edges, groups = parse_mermaid(render_mermaid(extract_map(story)))
         assert groups == ["Palace Square", "The Winter Palace"]
         assert nodes["n_arrest"] == "END: Ten past two<br>arrest"
@@ -160,9 +160,9 @@ class TestMermaid:
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
-def test_render_draws_an_svg(tmp_path, stories_dir, capsys):
+def test_render_draws_an_svg(tmp_path, capsys):
     target = tmp_path / "map.svg"
-    assert main(["graph", str(stories_dir / "sound"), "--render", str(target)]) == 0
+    assert main(["graph", str(STORIES / "sound"), "--render", str(target)]) == 0
     assert capsys.readouterr().out == f"Rendered the map of A Sound Night to {target}.\n"
     assert target.read_text().lstrip().startswith(("<?xml", "<svg"))
     assert "The corridor" in target.read_text()

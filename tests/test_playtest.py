@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from palace import engine
 from palace.explore import run_exhaustive
-from palace.loader import SourceFile, load_story, parse_story
+from palace.loader import SourceFile, parse_story
 from palace.playtest import (
     FailureKind,
     Step,
@@ -29,8 +29,8 @@ def replay(story, role, path):
 
 
 class TestStuckState:
-    def test_random_playtests_find_the_planted_stuck_state_and_its_path(self, stories_dir):
-        story = load_story(stories_dir / "stuck_state")
+    def test_random_playtests_find_the_planted_stuck_state_and_its_path(self, story_named):
+        story = story_named("stuck_state")
         report = run_playtests(story, runs=40, seed=5)
         assert not report.ok
         [entry] = report.failures
@@ -40,8 +40,8 @@ class TestStuckState:
         assert failure.path == (Step("yard.door", 1), Step(engine.CONTINUE, 1))
         assert engine.view(story, replay(story, "guard", failure.path)).is_stuck
 
-    def test_the_exhaustive_walk_finds_it_too(self, stories_dir):
-        story = load_story(stories_dir / "stuck_state")
+    def test_the_exhaustive_walk_finds_it_too(self, story_named):
+        story = story_named("stuck_state")
         report = run_exhaustive(story)
         assert report.complete
         assert [(f.failure.kind, f.failure.path) for f in report.failures] == [
@@ -111,8 +111,8 @@ class TestStrategies:
 
 class TestLoops:
     def test_a_walk_in_a_loop_with_no_exit_is_cut_to_where_it_became_hopeless(
-            self, stories_dir):
-        story = load_story(stories_dir / "no_ending")
+            self, story_named):
+        story = story_named("no_ending")
         report = run_playtests(story, runs=10, seed=0, max_steps=50)
         [entry] = report.failures
         assert entry.failure.kind is FailureKind.LOOP
@@ -120,8 +120,8 @@ class TestLoops:
         assert entry.failure.path == (Step("yard.corridor", 1),)
         assert entry.count == 5
 
-    def test_exhaustive_walk_proves_the_loop(self, stories_dir):
-        report = run_exhaustive(load_story(stories_dir / "no_ending"))
+    def test_exhaustive_walk_proves_the_loop(self, story_named):
+        report = run_exhaustive(story_named("no_ending"))
         assert {(f.failure.kind, f.failure.scene) for f in report.failures} == {
             (FailureKind.LOOP, "corridor"), (FailureKind.LOOP, "stairs")}
 
@@ -132,21 +132,21 @@ class TestLoops:
 
 
 class TestExhaustive:
-    def test_proves_a_sound_story(self, stories_dir):
-        story = load_story(stories_dir / "sound")
+    def test_proves_a_sound_story(self, story_named):
+        story = story_named("sound")
         report = run_exhaustive(story)
         assert report.ok and report.complete
         assert report.states == 22
         assert {e.id for e, count in report.endings if count} == {"arrest", "home"}
 
-    def test_a_limit_stops_it_and_says_so(self, stories_dir):
-        report = run_exhaustive(load_story(stories_dir / "sound"), max_states=5)
+    def test_a_limit_stops_it_and_says_so(self, story_named):
+        report = run_exhaustive(story_named("sound"), max_states=5)
         assert not report.complete
         assert report.states == 5
         assert report.ok
 
-    def test_unobservable_differences_make_one_state(self, stories_dir):
-        story = load_story(stories_dir / "no_ending")
+    def test_unobservable_differences_make_one_state(self, story_named):
+        story = story_named("no_ending")
         key = behaviour_key(story)
         once = engine.choose(story, engine.start(story, "guard"), "yard.corridor")
         twice = engine.choose(story, engine.choose(story, once, "corridor.stairs"),
@@ -176,8 +176,8 @@ class TestCoverage:
         assert sides == ["condition 'visited(hall)' in scene 'gate' never true",
                          "condition 'clock >= 21:40' in scene 'gate' never true"]
 
-    def test_endings_are_counted_with_the_unreached_listed(self, stories_dir):
-        story = load_story(stories_dir / "sound")
+    def test_endings_are_counted_with_the_unreached_listed(self, story_named):
+        story = story_named("sound")
         report = run_playtests(story, runs=30, seed=2, roles=["cadet"])
         assert [(e.id, count) for e, count in report.endings] == [("arrest", 15), ("home", 15)]
         assert report.roles == ("cadet",)
