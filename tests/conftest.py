@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,10 @@ def tiny_story() -> Story:
 @pytest.fixture
 def stories_dir() -> Path:
     return STORIES
+
+
+@pytest.fixture(scope="session")
+def story_named() -> Callable[[str], Story]:
+    """Load a fixture story by its folder under tests/stories (each at most once):
+    the checks' fixtures are named after what they show, e.g. ``dead_end``."""
+    return cache(lambda name: load_story(STORIES / name))

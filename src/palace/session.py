@@ -53,12 +53,19 @@ class Command:
 class Session:
     """One player's sitting: from the title screen until they leave."""
 
-    def __init__(self, story: Story, console: Console, *, role: str | None = None) -> None:
+    def __init__(self, story: Story, console: Console, *, role: str | None = None,
+                 debug: bool = False, reload: Callable[[], Story] | None = None) -> None:
+        """``debug`` adds the authors' commands (:goto, :set, :state, :reload);
+        ``reload`` reads the story from disk again for :reload."""
         self.story = story
         self.console = console
         self.requested_role = role
         self.state: GameState | None = None
         self.commands = self._command_table()
+        if debug:
+            from palace.debugging import debug_commands  # authors only; it imports this module
+
+            self.commands += debug_commands(self, reload)
 
     # --- the loop -----------------------------------------------------------------
 

@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", metavar="FILE", type=Path,
                         help="play the answers in FILE, one per line, and print the transcript")
     parser.add_argument("--role", metavar="ROLE", help="skip the role question and play ROLE")
+    parser.add_argument("--debug", action="store_true",
+                        help="authors' commands: :goto SCENE, :set VAR VALUE, :state, :reload")
 
 
 def load_chosen_story(folder: Path | None) -> Story:
@@ -45,13 +47,12 @@ def run(options: argparse.Namespace) -> int:
         except OSError as error:
             return usage_error(f"cannot read {options.input}: {error.strerror}")
         with answers:
-            return _play(story, _plain_console(answers, echo=True), options.role)
+            return _play(story, _plain_console(answers, echo=True), options)
     if wants_plain(options.plain):
-        return _play(story, _plain_console(sys.stdin, echo=not sys.stdin.isatty()),
-                     options.role)
+        return _play(story, _plain_console(sys.stdin, echo=not sys.stdin.isatty()), options)
     from palace.terminal import TerminalConsole  # imported only for a real terminal
 
-    return _play(story, TerminalConsole(), options.role)
+    return _play(story, TerminalConsole(), options)
 
 
 def wants_plain(flag: bool) -> bool:
@@ -66,5 +67,7 @@ def _plain_console(answers: TextIO, *, echo: bool) -> Console:
     return PlainConsole(answers=answers, output=sys.stdout, echo=echo)
 
 
-def _play(story: Story, console: Console, role: str | None) -> int:
-    return Session(story, console, role=role).run()
+def _play(story: Story, console: Console, options: argparse.Namespace) -> int:
+    folder = options.story
+    return Session(story, console, role=options.role, debug=options.debug,
+                   reload=lambda: load_chosen_story(folder)).run()
