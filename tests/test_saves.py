@@ -141,7 +141,7 @@ class TestDamagedSaves:
     def test_bad_json_names_line_and_column(self, sample):
         text = encode(sample).replace('"clock": 1300,', '"clock": 1300', 1)
         with pytest.raises(SaveError, match=r"^saves/test\.json: not valid JSON: Expecting ',' "
-                                            r"delimiter at line 19, column 5$"):
+                                            r"delimiter \(line 19, column 5\)$"):
             decode(text.encode(), source=SOURCE)
 
     def test_a_file_cut_short_at_any_byte_is_reported_as_such(self, sample):

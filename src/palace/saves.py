@@ -173,11 +173,12 @@ def _parse(data: bytes, source: str) -> JsonObject:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()):
+        # A string left open runs to the end of the text: that too is a file cut short.
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             raise SaveError(f"{source}: the file stops in the middle ({len(data)} bytes): "
                             "it was cut short") from None
-        raise SaveError(f"{source}: not valid JSON: {error.msg} at line {error.lineno}, "
-                        f"column {error.colno}") from None
+        raise SaveError(f"{source}: not valid JSON: {error.msg} (line {error.lineno}, "
+                        f"column {error.colno})") from None
     except RecursionError:
         raise SaveError(f"{source}: the JSON is nested too deeply to be a save") from None
     if not isinstance(document, dict) or FORMAT_KEY not in document:
