@@ -22,3 +22,11 @@ def tiny_story() -> Story:
 @pytest.fixture
 def stories_dir() -> Path:
     return STORIES
+
+
+@pytest.fixture(autouse=True)
+def _saves_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every game a test plays, in this process or a child, saves in a folder of its own,
+    never in the checkout."""
+    monkeypatch.setenv("PALACE_SAVES", str(tmp_path_factory.mktemp("saves")))

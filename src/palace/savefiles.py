@@ -253,10 +253,18 @@ class SaveFolder:
         readable.sort(key=lambda pair: pair[0], reverse=True)
         return [e for _when, e in readable] + [e for e in found if e.header is None]
 
-    def _entry(self, slot: str) -> SlotEntry:
+    def backup_entry(self, slot: str) -> SlotEntry | None:
+        """The slot's backup as a listing shows it, or None if it has none."""
+        backup = _backup_of(self.file_of(slot))
+        if not backup.is_file():
+            return None
+        entry = self._entry(slot, candidates=(backup,))
+        return SlotEntry(slot, backup, entry.header, entry.problem, from_backup=True)
+
+    def _entry(self, slot: str, *, candidates: tuple[Path, ...] = ()) -> SlotEntry:
         path = self.file_of(slot)
         problem = None
-        for candidate in (path, _backup_of(path)):
+        for candidate in candidates or (path, _backup_of(path)):
             try:
                 header, _notices = decode_header(candidate.read_bytes(), source=str(candidate))
             except FileNotFoundError:
