@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from palace.errors import SaveError
 from palace.model import Story
 from palace.resume import Resumption, resume
-from palace.savefiles import AUTOSAVE, LoadedSave, SaveFolder, check_slot_name
+from palace.savefiles import AUTOSAVE, LoadedSave, SaveFolder, autosave_slot, check_slot_name
 from palace.saves import SaveGame, make_save
 from palace.state import GameState
 from palace.undo import push
@@ -48,6 +48,7 @@ class Keeper:
         self.now = now
         self.undo: tuple[GameState, ...] = ()
         self.slot = DEFAULT_SLOT
+        self.autosave_slot = autosave_slot(story.id)
         self._autosaved: GameState | None = None
         self._autosave_failing = False
 
@@ -75,7 +76,7 @@ class Keeper:
         if self.folder is None:
             return None
         try:
-            notices = self.folder.write(AUTOSAVE, self._save_of(state))
+            notices = self.folder.write(self.autosave_slot, self._save_of(state))
         except SaveError as error:
             if self._autosave_failing:
                 return None
@@ -101,9 +102,9 @@ class Keeper:
         """
         folder = self._folder()
         check_slot_name(slot)
-        if slot == AUTOSAVE:
-            raise SaveError(f"'{AUTOSAVE}' is where the game saves itself after every "
-                            "choice; give your save another name")
+        if slot in (AUTOSAVE, self.autosave_slot):
+            raise SaveError(f"'{slot}' is where the game saves itself after every choice; "
+                            "give your save another name")
         notices = folder.write(slot, self._save_of(state))
         self.slot = slot
         return notices
@@ -118,18 +119,23 @@ class Keeper:
 
     # --- loading ------------------------------------------------------------------
 
+    def is_autosave(self, slot: str) -> bool:
+        return slot in (AUTOSAVE, self.autosave_slot)
+
     def open(self, slot: str) -> Opening:
-        """Read a slot and carry it over to the story (nothing changes until ``adopt``).
+        """Read a slot (``autosave`` means this story's autosave) and carry it over to the
+        story; nothing changes until ``adopt``.
 
         Raises:
             SaveError: no such slot, an unreadable save, or a save of another story.
         """
+        slot = self.autosave_slot if slot == AUTOSAVE else slot
         loaded = self._folder().read(slot)
         return Opening(slot, loaded, resume(self.story, loaded.save, source=str(loaded.path)))
 
     def adopt(self, opening: Opening) -> GameState:
         """Make an opened save the game being played; return its state."""
         self.undo = opening.resumption.undo
-        if opening.slot != AUTOSAVE:
+        if not self.is_autosave(opening.slot):
             self.slot = opening.slot
         return opening.resumption.state

@@ -35,7 +35,7 @@ from palace.saves import Decoded, SaveGame, SaveHeader, decode, decode_header, e
 
 
 AUTOSAVE = "autosave"
-"""The slot the game saves to after every choice."""
+"""What the player calls the slot the game saves itself to after every choice."""
 
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".bak"
@@ -47,6 +47,12 @@ NAME_RULE = (f"a save name has 1 to {MAX_NAME_LENGTH} letters, digits, spaces an
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]*")
 _DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
                            *(f"lpt{n}" for n in range(1, 10))})
+
+
+def autosave_slot(story_id: str) -> str:
+    """The slot a story autosaves to: one per story, so that playing another story from the
+    same folder never writes over this one's game."""
+    return f"{AUTOSAVE}-{story_id}"[:MAX_NAME_LENGTH].rstrip(".")
 
 
 class SlotNameError(SaveError):

@@ -105,7 +105,24 @@ def encode(save: SaveGame) -> str:
         "undo": history_to_json(save.state, save.undo),
     }
     document[CHECKSUM_KEY] = checksum(document)
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _layout(document)
+
+
+def _layout(document: JsonObject) -> str:
+    """Indented JSON, but one line per undo step: easier to read, and quick to write."""
+    members = []
+    for key, value in document.items():
+        if key == "undo" and value:
+            steps = ",\n".join(f"    {_compact(step)}" for step in value)
+            text = f"[\n{steps}\n  ]"
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        members.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(members) + "\n}\n"
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def checksum(document: JsonObject) -> str:

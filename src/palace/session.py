@@ -423,8 +423,9 @@ class Session:
     def accept(self, opening: Opening) -> bool:
         """Tell the player what resuming ``opening`` means; ask first if anything is gone."""
         header, resumption = opening.loaded.save.header, opening.resumption
+        name = "your autosave" if self.keeper.is_autosave(opening.slot) else f"'{opening.slot}'"
         self.console.write([[]])
-        self.say(f"Resuming '{opening.slot}', saved {saved_when(header.saved_at)}.")
+        self.say(f"Resuming {name}, saved {saved_when(header.saved_at)}.")
         for notice in (*opening.loaded.notices, *filter(None, [resumption.notice])):
             self.say(notice)
         if not resumption.missing:

@@ -93,9 +93,14 @@ def _mapping_diff(newer: Mapping[str, Any], older: Mapping[str, Any]) -> JsonObj
 
 
 def _sequence_diff(newer: Sequence[Any], older: Sequence[Any]) -> JsonObject:
-    keep = 0
-    while keep < min(len(newer), len(older)) and _same(newer[keep], older[keep]):
-        keep += 1
+    """How to make ``older`` from ``newer``: keep a common start, add the rest. (Items are
+    texts or account entries, so plain equality is exact here.)"""
+    if list(newer[:len(older)]) == list(older):  # the usual step: a list grew at its end
+        keep = len(older)
+    else:
+        keep = 0
+        while keep < min(len(newer), len(older)) and newer[keep] == older[keep]:
+            keep += 1
     if keep == len(newer) == len(older):
         return {}
     return {"keep": keep, "add": list(older[keep:])}
