@@ -174,6 +174,13 @@ class TestPlayOptions:
         assert sorted(p.name for p in (tmp_path / "saves").glob("*.json")) == [
             "autosave-loop.json", "autosave-tiny.json", "early.json"]
 
+    def test_load_autosave_finds_this_storys_autosave(self, tmp_path):
+        palace("--story", str(TINY), "--role", "cadet", cwd=tmp_path)
+        result = palace("--story", str(TINY), "--load", "autosave", cwd=tmp_path)
+        assert result.returncode == 0
+        assert "Resuming your autosave" in result.stdout
+        assert "THE GREAT HALL" in result.stdout
+
     def test_a_story_update_resumes_through_its_rules(self, tmp_path):
         palace("--story", str(TINY), "--role", "guard", answers="1\n", cwd=tmp_path)
         result = palace("--story", str(STORIES / "tiny_v2"), "--continue", answers="2\n",
