@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,9 +75,5 @@ def test_ctrl_c_leaves_cleanly(game: Tmux) -> None:
     game.wait_for_prompt()
     game.send("C-c")
     game.wait_for("Interrupted")
-    deadline = time.monotonic() + 10
-    while not game.is_dead() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert game.is_dead()
-    assert game.exit_status() == 130
+    assert game.wait_for_exit() == 130
     assert "Traceback" not in game.screen()

@@ -179,3 +179,25 @@ class TestWholeStoryProblems:
                 "    text: *a", "    ending: {id: a, title: A, kind: myth}"]
         (tiny_copy / "bomb.yaml").write_text("\n".join(bomb) + "\n")
         assert _only_error(tiny_copy).code == "yaml-alias"
+
+
+class TestHostileFiles:
+    def test_deep_nesting_is_refused_before_it_can_crash_the_parser(self, tiny_copy):
+        depth = 100_000
+        (tiny_copy / "deep.yaml").write_text("scenes: " + "[" * depth + "]" * depth + "\n")
+        diagnostic = _only_error(tiny_copy)
+        assert diagnostic.code == "yaml-syntax"
+        assert "nested more than 200 levels" in diagnostic.message
+
+    def test_huge_file_is_refused_without_being_parsed(self, tiny_copy):
+        (tiny_copy / "huge.yaml").write_bytes(b"# " + b"x" * (17 * 1024 * 1024) + b"\n")
+        diagnostic = _only_error(tiny_copy)
+        assert diagnostic.code == "file-too-large"
+        assert "17 MB" in diagnostic.message
+
+    def test_symlink_loop_is_reported_not_followed(self, tiny_copy):
+        (tiny_copy / "loop.yaml").symlink_to(tiny_copy / "loop.yaml")
+        (tiny_copy / "folder").symlink_to(tiny_copy, target_is_directory=True)
+        diagnostic = _only_error(tiny_copy)
+        assert diagnostic.loc is not None and diagnostic.loc.file.endswith("loop.yaml")
+        assert "cannot read file" in diagnostic.message

@@ -16,10 +16,12 @@ class Tmux:
                  cwd: str | None = None, env: dict[str, str] | None = None) -> None:
         self.socket = f"palace-test-{uuid.uuid4().hex[:8]}"
         exports = [f"{key}={value}" for key, value in (env or {}).items()]
+        # The shell reports the exit status on the screen: tmux's own record of it
+        # is not always there by the time the pane is marked dead.
         self._tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height),
                    *(["-c", cwd] if cwd else []),
-                   "env", *exports, *command)
-        self._tmux("set-option", "-t", "game", "remain-on-exit", "on")
+                   "env", *exports, "sh", "-c", '"$@"; echo "[exited with $?]"; sleep 600',
+                   "sh", *command)
 
     @staticmethod
     def available() -> bool:
@@ -73,12 +75,10 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"the prompt {wanted!r} did not appear; the screen:\n{screen}")
 
-    def is_dead(self) -> bool:
-        return self._tmux("display-message", "-p", "-t", "game", "#{pane_dead}").strip() == "1"
-
-    def exit_status(self) -> int:
-        return int(self._tmux("display-message", "-p", "-t", "game",
-                              "#{pane_dead_status}").strip())
+    def wait_for_exit(self, *, timeout: float = 15.0) -> int:
+        """Wait until the program has exited; return its exit status."""
+        screen = self.wait_for("[exited with ", timeout=timeout)
+        return int(screen.rsplit("[exited with ", 1)[1].split("]", 1)[0])
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,

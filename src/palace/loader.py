@@ -149,11 +149,23 @@ def _content_paths(root: Path, problems: list[Diagnostic]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Far beyond any scene file (a thousand scenes make about a megabyte)."""
+
+
 def _read_text(path: Path, problems: list[Diagnostic]) -> str | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Diagnostic(
+                SourceLoc(str(path), 1, 1), Severity.ERROR,
+                f"the file is {size / 2**20:.0f} MB, more than a story file may be "
+                f"({MAX_FILE_BYTES // 2**20} MB); split it into smaller files", "file-too-large"))
+            return None
         data = path.read_bytes()
     except OSError as error:
-        problems.append(_folder_error(path, f"cannot read file: {error.strerror}"))
+        problems.append(Diagnostic(SourceLoc(str(path), 1, 1), Severity.ERROR,
+                                   f"cannot read file: {error.strerror}", "unreadable"))
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -233,6 +245,7 @@ class _Builder:
         self.header = _Header()
         self.ids = _Ids()
         self.scope: expr.Scope | None = None
+        self.conditions: dict[str, Condition] = {}
 
     @property
     def has_errors(self) -> bool:
@@ -879,6 +892,9 @@ class _ContentReader:
         source = self.reader.scalar(node, "a condition")
         if source is None:
             return None
+        known = self.builder.conditions.get(source)
+        if known is not None:  # stories repeat their conditions; parse each once
+            return Condition(source, known.tree, known.evaluate, self.reader.loc(node))
         try:
             tree = expr.parse(source)
             kind = expr.check(tree, self.scope)
@@ -890,7 +906,9 @@ class _ContentReader:
                               error.offset)
             return None
         evaluate = expr.compile_node(tree, self.scope.clock)
-        return Condition(source, tree, evaluate, self.reader.loc(node))
+        condition = Condition(source, tree, evaluate, self.reader.loc(node))
+        self.builder.conditions[source] = condition
+        return condition
 
     def _template(self, node: Node, what: str) -> Template | None:
         source = self.reader.text(node, what)

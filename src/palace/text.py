@@ -50,38 +50,40 @@ class Template:
         return "".join(pieces)
 
 
+_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
 def parse_template(source: str) -> Template:
     """Split text into literal runs and ``{name}`` slots; raise ``ExpressionError`` if malformed."""
+    if "{" not in source and "}" not in source:
+        return Template(source, (source,))
     parts: list[str | Slot] = []
     literal: list[str] = []
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if source.startswith("{{", index) or source.startswith("}}", index):
-            literal.append(char)
-            index += 2
-        elif char == "{":
-            end = source.find("}", index)
-            if end == -1:
-                raise ExpressionError("'{' is never closed; write '{{' for a literal brace",
-                                      index, code="bad-text")
-            name = source[index + 1:end].strip()
+    position = 0
+    for match in _PIECE.finditer(source):
+        literal.append(source[position:match.start()])
+        position = match.end()
+        piece = match.group()
+        if piece in ("{{", "}}"):
+            literal.append(piece[0])
+        elif piece == "{":
+            raise ExpressionError("'{' is never closed; write '{{' for a literal brace",
+                                  match.start(), code="bad-text")
+        elif piece == "}":
+            raise ExpressionError("'}' has no matching '{'; write '}}' for a literal brace",
+                                  match.start(), code="bad-text")
+        else:
+            name = match.group(1).strip()
             if not _NAME.fullmatch(name):
                 raise ExpressionError(
                     f"'{{{name}}}' is not a variable name; write '{{{{' for a literal brace",
-                    index, code="bad-text")
-            if literal:
+                    match.start(), code="bad-text")
+            if any(literal):
                 parts.append("".join(literal))
-                literal = []
-            parts.append(Slot(name, index))
-            index = end + 1
-        elif char == "}":
-            raise ExpressionError("'}' has no matching '{'; write '}}' for a literal brace",
-                                  index, code="bad-text")
-        else:
-            literal.append(char)
-            index += 1
-    if literal or not parts:
+            literal = []
+            parts.append(Slot(name, match.start()))
+    literal.append(source[position:])
+    if any(literal) or not parts:
         parts.append("".join(literal))
     return Template(source, tuple(parts))
 

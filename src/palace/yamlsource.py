@@ -20,6 +20,27 @@ from palace.errors import Diagnostic, Severity, SourceLoc
 
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR, _SEQ, _MAP = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:seq",
+                    "tag:yaml.org,2002:map")
+
+
+class _StoryLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, minus YAML 1.1's guessing of scalar types.
+
+    Palace reads every scalar by what the format expects there, so resolving
+    ``no`` to a boolean or ``21:40`` to a number would only cost time (about a
+    third of composing). Explicit tags never reach ``resolve`` and are refused
+    by the reader.
+    """
+
+    def resolve(self, kind: type[Node], value: object, implicit: object) -> str:
+        if kind is ScalarNode:
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
@@ -35,10 +56,27 @@ FieldSpec = Mapping[str, bool]
 """Field name -> whether it is required."""
 
 
+MAX_DEPTH = 200
+"""Deeper nesting than any story needs; past it the composer's recursion could crash."""
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def compose(text: str, name: str) -> tuple[Node | None, Diagnostic | None]:
     """Parse YAML text into a node tree, or a diagnostic for its first syntax error."""
     try:
-        return yaml.compose(text, Loader=_SafeLoader), None
+        too_deep = _too_deep(text)
+        if too_deep is not None:
+            loc = SourceLoc(name, too_deep[0] + 1, too_deep[1] + 1)
+            return None, Diagnostic(loc, Severity.ERROR, f"the YAML is nested more than "
+                                    f"{MAX_DEPTH} levels deep here; flatten it", "yaml-syntax")
+        anchor = _first_anchor(text)
+        if anchor is not None:
+            loc = SourceLoc(name, anchor[0] + 1, anchor[1] + 1)
+            return None, Diagnostic(loc, Severity.ERROR, "YAML anchors and aliases (&name, "
+                                    "*name) are not supported in stories; write the value "
+                                    "out in full", "yaml-alias")
+        return yaml.compose(text, Loader=_StoryLoader), None
     except yaml.MarkedYAMLError as error:
         return None, _syntax_diagnostic(error, name)
     except yaml.YAMLError as error:
@@ -47,6 +85,50 @@ def compose(text: str, name: str) -> tuple[Node | None, Diagnostic | None]:
     except RecursionError:
         message = "the YAML is nested too deeply to read; flatten it"
         return None, Diagnostic(SourceLoc(name, 1, 1), Severity.ERROR, message, "yaml-syntax")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where (line, column, from 0) nesting passes ``MAX_DEPTH``, or None. The event
+    scan runs only when the text could nest that deep at all: brackets nested that
+    deep, or lines indented that far."""
+    deep_block = " " * MAX_DEPTH in text or "- " * (MAX_DEPTH // 2) in text
+    if not deep_block and _bracket_depth(text) <= MAX_DEPTH:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            mark = event.start_mark
+            if depth > MAX_DEPTH and mark is not None:
+                return mark.line, mark.column
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _first_anchor(text: str) -> tuple[int, int] | None:
+    """Where (line, column, from 0) the first anchor is, or None. Refusing anchors
+    refuses every alias, and so every alias bomb, before anything is composed."""
+    if "&" not in text or not _ANCHOR.search(text):
+        return None
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        anchor = getattr(event, "anchor", None)
+        mark = event.start_mark
+        if anchor is not None and mark is not None:
+            return mark.line, mark.column
+    return None
+
+
+def _bracket_depth(text: str) -> int:
+    """An upper bound on flow nesting: brackets inside quotes count too."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(text):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _syntax_diagnostic(error: yaml.MarkedYAMLError, name: str) -> Diagnostic:
@@ -84,7 +166,7 @@ def _kind_of(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    if node.tag == "tag:yaml.org,2002:null":
+    if is_null(node):
         return "nothing"
     return f"'{node.value}'" if len(str(node.value)) <= 40 else "text"
 
@@ -95,7 +177,6 @@ class FileReader:
     def __init__(self, name: str, diagnostics: list[Diagnostic]) -> None:
         self.name = name
         self.diagnostics = diagnostics
-        self._seen: set[int] = set()
 
     def loc(self, node: Node, offset: int = 0) -> SourceLoc:
         mark = node.start_mark
@@ -108,16 +189,11 @@ class FileReader:
         self.diagnostics.append(Diagnostic(self.loc(node, offset), Severity.ERROR, message, code))
 
     def _enter(self, node: Node) -> bool:
-        """Refuse tags and aliases: each node may be read once (this bounds alias bombs)."""
+        """Refuse explicit tags (anchors and aliases were refused while composing)."""
         if node.tag not in _PLAIN_TAGS:
             self.error(node, f"YAML tag '{node.tag}' is not allowed in a story; remove it",
                        "yaml-tag")
             return False
-        if id(node) in self._seen:
-            self.error(node, "YAML aliases (*name) are not supported in stories; "
-                       "write the value out in full", "yaml-alias")
-            return False
-        self._seen.add(id(node))
         return True
 
     def fields(self, node: Node, kind: str, spec: FieldSpec) -> dict[str, Node] | None:
@@ -152,7 +228,7 @@ class FileReader:
     def entries(self, node: Node, kind: str) -> list[tuple[Node, Node]]:
         """Read a mapping keyed by identifiers (roles, variables, locations); an empty
         value (a key with only comments under it) is an empty mapping."""
-        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        if is_null(node):
             return []
         if not isinstance(node, MappingNode):
             self.error(node, f"{kind} must be a mapping of names to definitions, "
@@ -196,7 +272,7 @@ class FileReader:
             return None
         if not self._enter(node):
             return None
-        if node.tag == "tag:yaml.org,2002:null" and _plain(node):
+        if is_null(node):
             self.error(node, f"{what} is empty; give it a value", "wrong-type")
             return None
         return str(node.value)
@@ -247,6 +323,11 @@ class FileReader:
 def _plain(node: Node) -> bool:
     # The C parser marks plain scalars with style '' and the Python one with None.
     return not getattr(node, "style", None)
+
+
+def is_null(node: Node) -> bool:
+    """An empty value: a key with nothing after it, or a plain ``~`` or ``null``."""
+    return isinstance(node, ScalarNode) and _plain(node) and node.value in _NULL_WORDS
 
 
 def is_plain_boolean_word(node: Node) -> bool:
