@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from palace import engine
 from palace.errors import SaveError
+from palace.loader import load_story
+from palace.model import Story
+from palace.resources import shipped_story
 from palace.saves import (
     MIGRATIONS,
     MIN_COMPATIBLE_VERSION,
@@ -44,6 +47,11 @@ def sample(tiny_story) -> SaveGame:
     """The guard's night: rifle taken, in by the side door, the memoir read."""
     state, undo = walk(tiny_story, "guard", [0, 1, 100])
     return make_save(tiny_story, state, undo, saved_at=SAVED_AT)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Story:
+    return load_story(shipped_story())
 
 
 def edited(save: SaveGame, change, *, keep_checksum: bool = False) -> bytes:
@@ -95,6 +103,15 @@ class TestRoundTrip:
     def test_any_reachable_state_survives_save_and_load(self, tiny_story, role, moves):
         state, undo = walk(tiny_story, role, moves)
         save = make_save(tiny_story, state, undo, saved_at=SAVED_AT)
+        assert typed(round_trip(save)) == typed(save)
+
+    @settings(max_examples=60, deadline=None)
+    @given(data=st.data(), moves=st.lists(st.integers(min_value=0, max_value=120),
+                                          max_size=80))
+    def test_any_reachable_state_of_the_shipped_story_survives(self, shipped, data, moves):
+        role = data.draw(st.sampled_from(sorted(shipped.roles)))
+        state, undo = walk(shipped, role, moves)
+        save = make_save(shipped, state, undo, saved_at=SAVED_AT)
         assert typed(round_trip(save)) == typed(save)
 
 

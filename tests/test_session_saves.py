@@ -162,8 +162,14 @@ class TestSaveAndLoad:
         table = text.split(f"Your saves, in {folder.path}:")[2]
         assert table.startswith(" slot role scene clock saved armed Red Guard At the gate 25 "
                                 "Oct 20:10 (7 Nov) 2026-11-23 ")
-        assert " autosave-tiny Red Guard At the gate " in table
+        assert " autosave Red Guard At the gate " in table
         assert "Type 'load NAME' to go back to one." in text
+
+    def test_only_this_storys_saves_are_listed(self, tiny_story, loop_story, folder):
+        play(loop_story, "save waiting\n", folder, role=None)
+        _code, text = play(tiny_story, "saves\n", folder)
+        assert "waiting" not in text and "autosave-loop" not in text
+        assert " autosave Red Guard At the gate " in text
 
     def test_the_saves_folder_can_be_shown_and_changed(self, tiny_story, tmp_path):
         _code, text = play(tiny_story, "saves folder " + str(tmp_path / "new") + "\n"

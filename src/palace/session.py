@@ -9,7 +9,7 @@ command line returns it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from palace.errors import SaveError
 from palace.keeper import Keeper, Opening
 from palace.layout import StyledLine
 from palace.model import Story
-from palace.savefiles import SaveFolder
+from palace.savefiles import AUTOSAVE, SaveFolder, SlotEntry
 from palace.savetable import saved_when, saves_table
 from palace.state import Account, GameState
 
@@ -465,9 +465,11 @@ class Session:
         if folder is None:
             self.say("Saving is off in this game.")
             return
-        entries = folder.entries()
+        entries = [self.in_game_name(entry) for entry in folder.entries()
+                   if entry.header is None or entry.header.story.id == self.story.id]
         if not entries:
-            self.say(f"No saves yet in {folder.path}. Type 'save NAME' to make one.")
+            self.say(f"No saves of {self.story.title} yet in {folder.path}. Type 'save NAME' "
+                     "to make one.")
             return
         table = saves_table(entries, width=self.console.width - 1,
                             current_version=self.story.version)
@@ -477,6 +479,12 @@ class Session:
                   for number, text in enumerate(table)]
         lines += [[], *layout.notice("Type 'load NAME' to go back to one.", self.width)]
         self.console.write(lines)
+
+    def in_game_name(self, entry: SlotEntry) -> SlotEntry:
+        """This story's autosave is listed as 'autosave', the name 'load' knows it by."""
+        if entry.name == self.keeper.autosave_slot:
+            return replace(entry, name=AUTOSAVE)
+        return entry
 
     def change_folder(self, path: str) -> None:
         current = self.keeper.folder
