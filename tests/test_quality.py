@@ -86,12 +86,22 @@ class TestSchemaMatchesTheLoader:
         assert _keys(variable) == set(loader.VARIABLE_FIELDS)
         location = _one_of_object(properties["locations"]["additionalProperties"])
         assert _keys(location) == set(loader.LOCATION_FIELDS)
+        assert _keys(properties["migrations"]["items"]) == set(loader.MIGRATION_FIELDS)
 
-    def test_fixture_story_validates(self):
-        tiny = ROOT / "tests" / "stories" / "tiny"
+    @pytest.mark.parametrize("name", ["tiny", "tiny_v2"])
+    def test_fixture_story_validates(self, name):
+        tiny = ROOT / "tests" / "stories" / name
         jsonschema.validate(yaml.safe_load((tiny / "story.yaml").read_text()), _schema("story"))
         content = yaml.safe_load((tiny / "scenes.yaml").read_text())
         jsonschema.validate(content, _schema("content"))
+
+    def test_schema_wants_one_id_and_one_action_per_migration_rule(self):
+        schema = _schema("story")
+        base = yaml.safe_load((ROOT / "tests" / "stories" / "tiny" / "story.yaml").read_text())
+        for rule in ({"scene": "a", "variable": "b", "removed": True},
+                     {"scene": "a"}, {"scene": "a", "removed": True, "renamed_to": "b"}):
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate({**base, "migrations": [rule]}, schema)
 
     def test_schema_refuses_a_misspelt_field(self):
         bad = {"scenes": [{"id": "a", "title": "A", "location": "x", "text": "t",

@@ -32,6 +32,7 @@ from palace.model import (
     Ending,
     EndingKind,
     Location,
+    MigrationRule,
     NextRule,
     Passage,
     Role,
@@ -41,6 +42,12 @@ from palace.model import (
     Telling,
     Variable,
     Visibility,
+)
+from palace.saverules import (
+    MIGRATION_FIELDS,  # noqa: F401  (a field set of the format, listed with the others)
+    StoryIds,
+    read_checkpoints,
+    read_migrations,
 )
 from palace.state import Account, Value
 from palace.text import TEXT_BUILTINS, Template, parse_template
@@ -52,7 +59,7 @@ MANIFEST = "story.yaml"
 MANIFEST_FIELDS = {
     "format": True, "id": True, "title": True, "version": True, "subtitle": False,
     "author": False, "intro": False, "clock": True, "roles": True, "variables": False,
-    "locations": True,
+    "locations": True, "migrations": False, "checkpoints": False,
 }
 CLOCK_FIELDS = {"start": True, "calendar": False}
 ROLE_FIELDS = {"name": True, "start": True, "description": False, "clock": False}
@@ -218,6 +225,9 @@ class _Header:
     role_starts: dict[str, Node] = field(default_factory=dict)
     variables: dict[str, Variable] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
+    manifest_name: str = ""
+    promises: dict[str, Node] = field(default_factory=dict)
+    """The ``migrations`` and ``checkpoints`` nodes, read once every id is known."""
 
 
 @dataclass
@@ -265,6 +275,7 @@ class _Builder:
             if tree is not None:
                 self._read_content(source.name, tree, scenes, documents, beats)
         self._check_role_starts()
+        migrations, checkpoints = self._read_promises()
         return Story(
             id=self.header.id, title=self.header.title, version=self.header.version,
             format=FORMAT_VERSION, clock=clock, roles=self.header.roles,
@@ -272,6 +283,7 @@ class _Builder:
             scenes=scenes, documents=documents, beats=beats,
             subtitle=self.header.subtitle, author=self.header.author, intro=self.header.intro,
             fingerprint=fingerprint(files), files=tuple(f.relative for f in files),
+            migrations=migrations, checkpoints=checkpoints,
         )
 
     def _compose(self, source: SourceFile) -> Node | None:
@@ -314,6 +326,20 @@ class _Builder:
         if "roles" in found:
             for key_node, value_node in reader.entries(found["roles"], "roles"):
                 self._read_role(reader, key_node, value_node)
+        header.manifest_name = name
+        header.promises = {k: found[k] for k in ("migrations", "checkpoints") if k in found}
+
+    def _read_promises(self) -> tuple[tuple[MigrationRule, ...], dict[str, tuple[str, ...]]]:
+        """The manifest's rules for old saves, checked against every id of the story."""
+        header, nodes = self.header, self.header.promises
+        reader = FileReader(header.manifest_name, self.diagnostics)
+        ids = StoryIds(scenes=self.ids.scenes, variables=header.variables,
+                       documents=self.ids.documents, beats=self.ids.beats, roles=header.roles)
+        migrations = (read_migrations(reader, nodes["migrations"], ids, self._value)
+                      if "migrations" in nodes else ())
+        checkpoints = (read_checkpoints(reader, nodes["checkpoints"], ids)
+                       if "checkpoints" in nodes else {})
+        return migrations, checkpoints
 
     def _ident(self, reader: FileReader, found: Mapping[str, Node], key: str,
                what: str) -> str:
