@@ -17,10 +17,11 @@ class Tmux:
         self.socket = f"palace-test-{uuid.uuid4().hex[:8]}"
         exports = [f"{key}={value}" for key, value in (env or {}).items()]
         # The shell reports the exit status on the screen: tmux's own record of it
-        # is not always there by the time the pane is marked dead.
+        # is not always there by the time the pane is marked dead. The shell outlives
+        # a Ctrl-C (its trap is reset for the program, which gets the default).
         self._tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height),
                    *(["-c", cwd] if cwd else []),
-                   "env", *exports, "sh", "-c", '"$@"; echo "[exited with $?]"; sleep 600',
+                   "env", *exports, "sh", "-c", 'trap : INT; "$@"; echo "[exited with $?]"; sleep 600',
                    "sh", *command)
 
     @staticmethod
