@@ -1,5 +1,5 @@
 """The project's own standards, run with the tests: ruff, mypy --strict, and the
-JSON Schema kept in step with the loader."""
+JSON Schema kept in step with the storyformat."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from palace import loader
+from palace import storyformat
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,31 +62,31 @@ class TestSchemaMatchesTheLoader:
         schema = _schema("content")
         defs = schema["$defs"]
         assert isinstance(defs, dict)
-        assert _keys(schema) == set(loader.CONTENT_FIELDS)
+        assert _keys(schema) == set(storyformat.CONTENT_FIELDS)
         pairs = {
-            "scene": loader.SCENE_FIELDS, "choice": loader.CHOICE_FIELDS,
-            "next_rule": loader.NEXT_FIELDS, "ending": loader.ENDING_FIELDS,
-            "effects": loader.EFFECT_FIELDS, "document": loader.DOCUMENT_FIELDS,
-            "beat": loader.BEAT_FIELDS, "telling": loader.TELLING_FIELDS,
+            "scene": storyformat.SCENE_FIELDS, "choice": storyformat.CHOICE_FIELDS,
+            "next_rule": storyformat.NEXT_FIELDS, "ending": storyformat.ENDING_FIELDS,
+            "effects": storyformat.EFFECT_FIELDS, "document": storyformat.DOCUMENT_FIELDS,
+            "beat": storyformat.BEAT_FIELDS, "telling": storyformat.TELLING_FIELDS,
         }
         for name, fields in pairs.items():
             assert _keys(defs[name]) == set(fields), name
             required = {key for key, needed in fields.items() if needed}
             assert set(defs[name].get("required", [])) == required, name
-        assert _keys(_one_of_object(defs["passage"])) == set(loader.PASSAGE_FIELDS)
+        assert _keys(_one_of_object(defs["passage"])) == set(storyformat.PASSAGE_FIELDS)
 
     def test_manifest(self):
         schema = _schema("story")
-        assert _keys(schema) == set(loader.MANIFEST_FIELDS)
+        assert _keys(schema) == set(storyformat.MANIFEST_FIELDS)
         properties = schema["properties"]
         assert isinstance(properties, dict)
-        assert _keys(properties["clock"]) == set(loader.CLOCK_FIELDS)
-        assert _keys(properties["roles"]["additionalProperties"]) == set(loader.ROLE_FIELDS)
+        assert _keys(properties["clock"]) == set(storyformat.CLOCK_FIELDS)
+        assert _keys(properties["roles"]["additionalProperties"]) == set(storyformat.ROLE_FIELDS)
         variable = _one_of_object(properties["variables"]["additionalProperties"])
-        assert _keys(variable) == set(loader.VARIABLE_FIELDS)
+        assert _keys(variable) == set(storyformat.VARIABLE_FIELDS)
         location = _one_of_object(properties["locations"]["additionalProperties"])
-        assert _keys(location) == set(loader.LOCATION_FIELDS)
-        assert _keys(properties["migrations"]["items"]) == set(loader.MIGRATION_FIELDS)
+        assert _keys(location) == set(storyformat.LOCATION_FIELDS)
+        assert _keys(properties["migrations"]["items"]) == set(storyformat.MIGRATION_FIELDS)
 
     @pytest.mark.parametrize("name", ["tiny", "tiny_v2"])
     def test_fixture_story_validates(self, name):

@@ -9,6 +9,9 @@ import uuid
 from collections.abc import Sequence
 
 
+_REPORT_EXIT = 'trap : INT; "$@"; echo "[exited with $?]"; sleep 600'
+
+
 class Tmux:
     """One detached tmux session on a private server, closed by ``close``."""
 
@@ -21,8 +24,7 @@ class Tmux:
         # a Ctrl-C (its trap is reset for the program, which gets the default).
         self._tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height),
                    *(["-c", cwd] if cwd else []),
-                   "env", *exports, "sh", "-c", 'trap : INT; "$@"; echo "[exited with $?]"; sleep 600',
-                   "sh", *command)
+                   "env", *exports, "sh", "-c", _REPORT_EXIT, "sh", *command)
 
     @staticmethod
     def available() -> bool:

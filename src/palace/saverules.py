@@ -22,13 +22,9 @@ from yaml.nodes import Node
 from palace.expr import Type
 from palace.model import MigrationRule, RuleAction, RuleKind, Variable
 from palace.state import Value
+from palace.storyformat import MIGRATION_FIELDS
 from palace.yamlsource import FileReader, suggest
 
-
-MIGRATION_FIELDS = {
-    "scene": False, "variable": False, "document": False, "beat": False, "role": False,
-    "renamed_to": False, "removed": False, "resume_at": False, "added": False, "default": False,
-}
 
 _ACTIONS: Mapping[RuleKind, Collection[RuleAction]] = {
     RuleKind.SCENE: (RuleAction.RENAMED, RuleAction.REMOVED),
