@@ -3,7 +3,7 @@ each checked against the manifest and every id the story declares."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -41,6 +41,11 @@ from palace.storyformat import (
 )
 from palace.text import TEXT_BUILTINS, Template, parse_template
 from palace.yamlsource import FileReader, suggest
+
+
+_VISIBILITIES = frozenset(v.value for v in Visibility)
+_ENDING_KINDS = frozenset(k.value for k in EndingKind)
+_ACCOUNTS = frozenset(a.value for a in Account)
 
 
 class ContentReader:
@@ -183,7 +188,7 @@ class ContentReader:
         if "unavailable" not in found:
             return Visibility.GREYED if "reason" in found else Visibility.HIDDEN
         word = self.reader.text(found["unavailable"], "unavailable")
-        if word not in {v.value for v in Visibility}:
+        if word not in _VISIBILITIES:
             if word is not None:
                 self.reader.error(found["unavailable"], f"unavailable is '{word}'; use hidden "
                                   "or greyed", "wrong-value")
@@ -222,7 +227,7 @@ class ContentReader:
         ending_id = reader.identifier(found["id"], "ending id")
         title = reader.text(found["title"], "ending title")
         word = reader.text(found["kind"], "ending kind")
-        kinds = {k.value for k in EndingKind}
+        kinds = _ENDING_KINDS
         if word is not None and word not in kinds:
             reader.error(found["kind"], f"ending kind '{word}' is unknown{suggest(word, kinds)}"
                          f"; use one of: {', '.join(sorted(kinds))}", "wrong-value")
@@ -241,7 +246,7 @@ class ContentReader:
                          f"but no '{missing}'; give both 'account' and 'beat'", "missing-field")
             return None
         word = reader.text(found["account"], "account")
-        accounts = {a.value for a in Account}
+        accounts = _ACCOUNTS
         beat = self._reference(found["beat"], self.scope.beats, "beat")
         if word is not None and word not in accounts:
             reader.error(found["account"], f"account '{word}' is unknown"
@@ -358,16 +363,14 @@ class ContentReader:
 
     # --- shared -------------------------------------------------------------------
 
-    def _reference(self, node: Node | None, known: Mapping[str, object] | object,
-                   kind: str) -> str | None:
+    def _reference(self, node: Node | None, known: Collection[str], kind: str) -> str | None:
         if node is None:
             return None
         value = self.reader.identifier(node, f"{kind} id")
         if value is None:
             return None
-        names = known if isinstance(known, Mapping) else {}
-        if value not in names:
-            self.reader.error(node, f"unknown {kind} '{value}'{suggest(value, names)}",
+        if value not in known:
+            self.reader.error(node, f"unknown {kind} '{value}'{suggest(value, known)}",
                               "missing-target")
             return None
         return value

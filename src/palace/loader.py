@@ -23,6 +23,7 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from palace import expr
+from palace.collector import collector_paused
 from palace.contentreader import ContentReader
 from palace.errors import Diagnostic, Severity, SourceLoc, StoryError
 from palace.manifestreader import ManifestReader
@@ -56,7 +57,8 @@ def parse_story(files: Sequence[SourceFile]) -> Story:
         StoryError: with every problem found, sorted by file and line.
     """
     builder = _Builder()
-    story = builder.build(files)
+    with collector_paused():
+        story = builder.build(files)
     if story is None or builder.has_errors:
         raise StoryError(builder.diagnostics)
     return story

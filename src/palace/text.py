@@ -35,6 +35,8 @@ class Template:
 
     @property
     def slots(self) -> tuple[Slot, ...]:
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return ()  # most prose: asked of every template at load, so kept cheap
         return tuple(part for part in self.parts if isinstance(part, Slot))
 
     def render(self, state: GameState, *, clock: ClockConfig,
