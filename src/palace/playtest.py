@@ -180,6 +180,8 @@ def run_playtests(story: Story, *, runs: int = DEFAULT_RUNS, seed: int = 0,
     """Play ``runs`` random nights, taking the roles in turn."""
     roles = tuple(roles or story.roles)
     reaches = {role: analyse_role(story, role) for role in roles}
+    # Worked out once per role, not once per failing night: it walks the whole story.
+    in_reach = {role: reach.with_ending_in_reach(story) for role, reach in reaches.items()}
     rng = random.Random(seed)
     tried: Counter[tuple[str, str]] = Counter()
     tally = Tally(story)
@@ -193,7 +195,7 @@ def run_playtests(story: Story, *, runs: int = DEFAULT_RUNS, seed: int = 0,
         if night.ending is not None:
             endings[night.ending.id] += 1
         if night.failure is not None:
-            failures.append(_proven_loop(story, reaches[role], night))
+            failures.append(_proven_loop(in_reach[role], night))
         if on_progress is not None:
             on_progress(number + 1, runs)
     return PlaytestReport(story.title, roles, ending_counts(story, reaches.values(), endings),
@@ -208,14 +210,13 @@ def _record(tally: Tally, night: Playthrough) -> None:
             tally.record_step(state, night.path[index].choice)
 
 
-def _proven_loop(story: Story, reach: RoleReach, night: Playthrough) -> Failure:
+def _proven_loop(in_reach: frozenset[str], night: Playthrough) -> Failure:
     """A night that ran out of steps after entering a scene from which ``paths`` proves
-    no ending is in reach was caught in a loop with no exit: say so, with the path to
-    the first such scene."""
+    no ending is in reach (``in_reach`` holds the scenes from which one is) was caught
+    in a loop with no exit: say so, with the path to the first such scene."""
     assert night.failure is not None
     if night.failure.kind is not FailureKind.STEP_LIMIT:
         return night.failure
-    in_reach = reach.with_ending_in_reach(story)
     for index, state in enumerate(night.states):
         if state.scene not in in_reach:
             return Failure(FailureKind.LOOP, night.role, state.scene,
