@@ -27,23 +27,21 @@ from palace.errors import PalaceError
 from palace.expr import Call, Name, names_in
 from palace.model import Ending, Story
 from palace.paths import RoleReach, analyse_role
+from palace.playtestoptions import DEFAULT_MAX_STATES, DEFAULT_MAX_STEPS, DEFAULT_RUNS, Strategy
 from palace.state import GameState
 
 
-DEFAULT_RUNS = 1000
-DEFAULT_MAX_STEPS = 500
-DEFAULT_MAX_STATES = 100_000
+__all__ = [
+    "DEFAULT_MAX_STATES", "DEFAULT_MAX_STEPS", "DEFAULT_RUNS", "Failure", "FailureKind",
+    "PlaytestReport", "Playthrough", "Step", "Strategy", "random_playthrough",
+    "run_playtests",
+]
 
 RUN_ERRORS = (PalaceError, LookupError, TypeError, ValueError, ArithmeticError)
 """What a fault in a story can raise while it is played: reported, never propagated."""
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as a batch goes on."""
-
-
-class Strategy(enum.StrEnum):
-    LEAST_TRIED = "least-tried"
-    UNIFORM = "uniform"
 
 
 class FailureKind(enum.StrEnum):

@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from palace.cli.cache import add_cache_option, load_chosen_story
 from palace.cli.saves import add_saves_option, saves_folder
 from palace.keeper import Keeper, Opening
-from palace.loader import load_story
 from palace.model import Story
-from palace.resources import shipped_story
 from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
 from palace.session import Console, Session
 
@@ -37,16 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="resume your most recent game of this story")
     resume.add_argument("--load", metavar="SLOT", help="resume the game saved in SLOT")
     add_saves_option(parser)
-
-
-def load_chosen_story(folder: Path | None) -> Story:
-    return load_story(folder if folder is not None else shipped_story())
+    add_cache_option(parser)
 
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
 
-    story = load_chosen_story(options.story)
+    story = load_chosen_story(options.story, no_cache=options.no_cache)
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")
@@ -66,7 +62,8 @@ def run(options: argparse.Namespace) -> int:
     def play(console: Console) -> int:
         return Session(story, console, role=options.role, keeper=keeper, opening=opening,
                        notices=notices, debug=options.debug,
-                       reload=lambda: load_chosen_story(folder)).run()
+                       reload=lambda: load_chosen_story(folder, no_cache=options.no_cache)
+                       ).run()
 
     if options.input is not None:
         try:
