@@ -25,13 +25,14 @@ MIN_SCENES = 22
 SCENES_PER_FILE = 50
 FILES_PER_FOLDER = 20
 VARIABLES = 12
-WORDS = (
+SOURCE_PROSE = (
     "the palace square lies under wet snow and the lamps are few; somewhere a tram "
     "rings on the embankment while men in greatcoats argue by the firewood, a rifle "
     "passes from hand to hand, the windows above are lit and nobody knows who holds "
     "the building tonight, a sailor laughs, a cadet stamps his feet against the cold, "
     "and the river smells of coal smoke and iron"
-).split()
+)
+WORDS = SOURCE_PROSE.split()
 
 
 def prose(rng: random.Random, words: int) -> str:

@@ -101,6 +101,8 @@ class PlaytestReport:
     """For an exhaustive walk: how many distinct states it saw."""
     complete: bool = True
     """False when an exhaustive walk stopped at its limit before seeing every state."""
+    steps: int = 0
+    """Choices taken in all: by every playthrough, or by the walk from state to state."""
 
     @property
     def ok(self) -> bool:
@@ -185,11 +187,13 @@ def run_playtests(story: Story, *, runs: int = DEFAULT_RUNS, seed: int = 0,
     tally = Tally(story)
     endings: Counter[str] = Counter()
     failures: list[Failure] = []
+    steps = 0
     for number in range(runs):
         role = roles[number % len(roles)]
         night = random_playthrough(story, role=role, rng=rng, strategy=strategy,
                                    max_steps=max_steps, tried=tried)
         _record(tally, night)
+        steps += len(night.path)
         if night.ending is not None:
             endings[night.ending.id] += 1
         if night.failure is not None:
@@ -198,7 +202,7 @@ def run_playtests(story: Story, *, runs: int = DEFAULT_RUNS, seed: int = 0,
             on_progress(number + 1, runs)
     return PlaytestReport(story.title, roles, ending_counts(story, reaches.values(), endings),
                           tally.coverage(reaches.values()), count_failures(failures),
-                          runs=runs, seed=seed, strategy=strategy)
+                          runs=runs, seed=seed, strategy=strategy, steps=steps)
 
 
 def _record(tally: Tally, night: Playthrough) -> None:

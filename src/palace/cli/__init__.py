@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
@@ -64,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except PalaceError as error:
         if os.environ.get("PALACE_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         print(error_text(error), file=sys.stderr)
         return EXIT_ERROR
