@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -41,37 +42,37 @@ def compose(story: Path, _cache: Path | None) -> Work:
     return work
 
 
-def load(story: Path, cache: Path | None) -> Work:
+def load(story: Path, _cache: Path | None) -> Work:
+    """What ``palace play`` does to load its story."""
     import palace.loader  # noqa: F401  (a cold load needs it: imported untimed)
-    from palace.storycache import load_story_cached
+    from palace.cli.cache import load_chosen_story
 
-    return lambda: {"scenes": len(load_story_cached(story, cache_dir=cache).scenes)}
+    return lambda: {"scenes": len(load_chosen_story(story).scenes)}
 
 
-def load_all(story: Path, cache: Path | None) -> Work:
-    """Load, then decode every scene, as the tools that walk the whole story do."""
+def load_all(story: Path, _cache: Path | None) -> Work:
+    """What the tools that walk the whole story do to load it: every scene decoded."""
     import palace.loader  # noqa: F401
-    from palace.storycache import load_story_cached
+    from palace.cli.cache import load_chosen_story
 
-    return lambda: {
-        "scenes": len(list(load_story_cached(story, cache_dir=cache).scenes.values()))}
+    return lambda: {"scenes": len(load_chosen_story(story, whole=True).scenes)}
 
 
-def check(story: Path, cache: Path | None) -> Work:
+def check(story: Path, _cache: Path | None) -> Work:
     """What ``palace check`` does: load, then every analysis."""
+    import palace.checks
     import palace.loader  # noqa: F401
-    from palace.checks import check_story
-    from palace.storycache import load_story_cached
+    from palace.cli.check import collect
 
-    return lambda: {"diagnostics": len(check_story(load_story_cached(story, cache_dir=cache)))}
+    return lambda: {"diagnostics": len(collect(story)[1])}
 
 
-def playtest(story: Path, cache: Path | None) -> Work:
+def playtest(story: Path, _cache: Path | None) -> Work:
     """``palace test``'s thousand random playthroughs, timed once the story is loaded."""
+    from palace.cli.cache import load_chosen_story
     from palace.playtest import run_playtests
-    from palace.storycache import load_story_cached
 
-    loaded = load_story_cached(story, cache_dir=cache)
+    loaded = load_chosen_story(story, whole=True)
 
     def work() -> Result:
         report = run_playtests(loaded, runs=1000)
@@ -81,12 +82,12 @@ def playtest(story: Path, cache: Path | None) -> Work:
     return work
 
 
-def engine(story: Path, cache: Path | None) -> Work:
+def engine(story: Path, _cache: Path | None) -> Work:
     """Engine steps (``view`` then ``choose``) per second, picking choices at random."""
     from palace import engine as rules
-    from palace.storycache import load_story_cached
+    from palace.cli.cache import load_chosen_story
 
-    loaded = load_story_cached(story, cache_dir=cache)
+    loaded = load_chosen_story(story)
 
     def work() -> Result:
         rng, steps = random.Random(0), 0
@@ -106,16 +107,16 @@ def engine(story: Path, cache: Path | None) -> Work:
     return work
 
 
-def saves(story: Path, cache: Path | None) -> Work:
+def saves(story: Path, _cache: Path | None) -> Work:
     """Median latency of saving a game thirty choices in, and of loading it back."""
     from statistics import median
 
     from palace import engine as rules
+    from palace.cli.cache import load_chosen_story
     from palace.keeper import Keeper
     from palace.savefiles import SaveFolder
-    from palace.storycache import load_story_cached
 
-    loaded = load_story_cached(story, cache_dir=cache)
+    loaded = load_chosen_story(story)
 
     def work() -> Result:
         with tempfile.TemporaryDirectory() as folder:
@@ -154,6 +155,13 @@ def main() -> None:
     parser.add_argument("story", type=Path)
     parser.add_argument("--cache", type=Path, help="the cache folder (default: no cache)")
     options = parser.parse_args()
+    # The tasks load stories as the commands do, and the commands read these.
+    os.environ.pop("PALACE_CACHE_DIR", None)
+    if options.cache is None:
+        os.environ["PALACE_NO_CACHE"] = "1"
+    else:
+        os.environ.pop("PALACE_NO_CACHE", None)
+        os.environ["PALACE_CACHE_DIR"] = str(options.cache)
     work = TASKS[options.task](options.story, options.cache)
     started = time.perf_counter()
     result = work()

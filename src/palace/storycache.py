@@ -186,6 +186,14 @@ def _decode_story(raw: object, rebuild: _Rebuild) -> Story:
     return Story(**typing.cast(dict[str, typing.Any], values))
 
 
+def decode_all(story: Story) -> None:
+    """Decode every entry of ``story``'s mappings that is still waiting to be."""
+    for field in dataclasses.fields(story):
+        value = getattr(story, field.name)
+        if isinstance(value, LazyMapping):
+            value.decode_all()
+
+
 class LazyMapping(Mapping[str, object]):
     """A read-only mapping of ids to model objects decoded from the cache on first use.
 

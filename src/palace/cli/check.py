@@ -52,7 +52,7 @@ def collect(folder: Path | None, *, no_cache: bool = False) -> tuple[bool, list[
     from palace.checks import check_story
 
     try:
-        story = load_chosen_story(folder, no_cache=no_cache)
+        story = load_chosen_story(folder, no_cache=no_cache, whole=True)
     except StoryError as error:
         return False, list(error.diagnostics)
     return True, check_story(story)

@@ -33,7 +33,7 @@ def run(options: argparse.Namespace) -> int:
     from palace.cli import EXIT_ERROR, EXIT_OK, usage_error
     from palace.graph import GroupBy, extract_map, render_dot, render_mermaid
 
-    story = load_chosen_story(options.story, no_cache=options.no_cache)
+    story = load_chosen_story(options.story, no_cache=options.no_cache, whole=True)
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")

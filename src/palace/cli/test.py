@@ -62,7 +62,7 @@ def run(options: argparse.Namespace) -> int:
             return usage_error(f"--{name.replace('_', '-')} must be at least 1")
     if options.bless and options.transcripts is None:
         return usage_error("--bless accepts replayed transcripts, so it needs --transcripts DIR")
-    story = load_chosen_story(options.story, no_cache=options.no_cache)
+    story = load_chosen_story(options.story, no_cache=options.no_cache, whole=True)
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")
