@@ -62,7 +62,7 @@ def start(story: Story, role: str) -> GameState:
         variables=story.initial_variables(),
         visits={},
     )
-    return _enter(story, state, definition.start)
+    return _enter(story, state, definition.start, _Move(state))
 
 
 def view(story: Story, state: GameState) -> View:
@@ -106,7 +106,9 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
         target = _next_target(scene, state)
         if target is None:
             raise RuleError(f"scene '{scene.id}' has no automatic way on that holds now")
-        return _enter(story, state, target, history=(*state.history, CONTINUE))
+        move = _Move(state)
+        move.history = (*state.history, CONTINUE)
+        return _enter(story, state, target, move)
     choice = _find_choice(scene, choice_id)
     if choice.roles and state.role not in choice.roles:
         raise RuleError(f"choice '{choice_id}' is not open to the role '{state.role}'")
@@ -114,11 +116,12 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
         raise RuleError(f"choice '{choice_id}' can be taken only once")
     if choice.condition is not None and not choice.condition.holds(state):
         raise RuleError(f"choice '{choice_id}' is not available: {choice.condition.source}")
-    state = apply_effects(story, state, choice.effects)
-    if choice.tag is not None:
-        state = _record(state, choice.tag, scene.id)
-    return _enter(story, state, choice.target, taken=state.taken | {choice.id},
-                  history=(*state.history, choice.id))
+    move = _Move(state)
+    move.apply(choice.effects)
+    move.record(choice.tag, scene.id)
+    move.taken = state.taken | {choice.id}
+    move.history = (*state.history, choice.id)
+    return _enter(story, state, choice.target, move)
 
 
 def goto(story: Story, state: GameState, scene_id: str) -> GameState:
@@ -129,7 +132,7 @@ def goto(story: Story, state: GameState, scene_id: str) -> GameState:
         RuleError: the story has no such scene.
     """
     _scene(story, scene_id)
-    return _enter(story, state, scene_id)
+    return _enter(story, state, scene_id, _Move(state))
 
 
 def mark_read(state: GameState, document: str) -> GameState:
@@ -145,63 +148,80 @@ def apply_effects(story: Story, state: GameState, effects: Effects) -> GameState
     """Apply ``effects`` in their documented order: set, add, advance, until, unlock."""
     if not effects:
         return state
-    variables, clock, documents = _effected(state, effects)
-    return replace(state, variables=variables, clock=clock, documents=documents)
+    move = _Move(state)
+    move.apply(effects)
+    return replace(state, variables=move.variables, clock=move.clock,
+                   documents=move.documents)
 
 
-def _effected(state: GameState,
-              effects: Effects) -> tuple[Mapping[str, Value], int, tuple[str, ...]]:
-    """The variables, clock and documents once ``effects`` apply to ``state``."""
-    if not effects:
-        return state.variables, state.clock, state.documents
-    variables = state.variables
-    if effects.set or effects.add:
-        changed: dict[str, Value] = dict(variables)
-        changed.update(effects.set)
-        for name, amount in effects.add:
-            changed[name] = int(changed[name]) + amount
-        variables = changed
-    clock = state.clock + effects.advance
-    if effects.until is not None:
-        clock = max(clock, effects.until)
-    documents = state.documents
-    if effects.unlock:
-        documents = (*documents, *(d for d in effects.unlock if d not in documents))
-    return variables, clock, documents
+class _Move:
+    """What a move changes, gathered before the one new state is made (each new state
+    costs microseconds, and ``palace test`` makes millions). Private to one move, so
+    changing it in place changes no state anyone holds."""
+
+    __slots__ = ("accounts", "clock", "documents", "history", "taken", "variables")
+
+    def __init__(self, state: GameState) -> None:
+        self.variables: Mapping[str, Value] = state.variables
+        self.clock = state.clock
+        self.documents = state.documents
+        self.accounts = state.accounts
+        self.taken = state.taken
+        self.history = state.history
+
+    def apply(self, effects: Effects) -> None:
+        """Apply ``effects`` in their documented order: set, add, advance, until, unlock."""
+        if not effects:
+            return
+        if effects.set or effects.add:
+            variables: dict[str, Value] = dict(self.variables)
+            variables.update(effects.set)
+            for name, amount in effects.add:
+                variables[name] = int(variables[name]) + amount
+            self.variables = variables
+        self.clock += effects.advance
+        if effects.until is not None:
+            self.clock = max(self.clock, effects.until)
+        if effects.unlock:
+            documents = self.documents
+            self.documents = (*documents, *(d for d in effects.unlock if d not in documents))
+
+    def record(self, tag: Tag | None, scene_id: str) -> None:
+        """Record the beat of ``tag`` as followed now (the latest account wins)."""
+        if tag is not None:
+            self.accounts = _recorded(self.accounts, tag, scene_id, self.clock)
 
 
-def _enter(story: Story, state: GameState, scene_id: str, *,
-           taken: frozenset[str] | None = None,
-           history: tuple[str, ...] | None = None) -> GameState:
-    """Enter ``scene_id`` and apply its effects; ``taken`` and ``history``, when given,
-    are the move's own changes. All are made in one new state: each costs a few
-    microseconds, and ``palace test`` makes millions."""
+def _enter(story: Story, state: GameState, scene_id: str, move: _Move) -> GameState:
+    """Enter ``scene_id`` at the end of ``move``, with the scene's effects and tags."""
     scene = _scene(story, scene_id)
     visits = dict(state.visits)
     visits[scene_id] = visits.get(scene_id, 0) + 1
-    variables, clock, documents = _effected(state, scene.effects)
-    state = replace(state, scene=scene_id, visits=visits, variables=variables, clock=clock,
-                    documents=documents, taken=state.taken if taken is None else taken,
-                    history=state.history if history is None else history)
-    if scene.tag is not None:
-        state = _record(state, scene.tag, scene_id)
+    move.apply(scene.effects)
+    move.record(scene.tag, scene_id)
+    state = replace(state, scene=scene_id, visits=visits, variables=move.variables,
+                    clock=move.clock, documents=move.documents, accounts=move.accounts,
+                    taken=move.taken, history=move.history)
+    # A tagged passage counts when it is shown, judged on the state as entered.
     for passage in scene.passages:
         if passage.tag is not None and (passage.condition is None
                                         or passage.condition.holds(state)):
-            state = _record(state, passage.tag, scene_id)
+            state = replace(state, accounts=_recorded(state.accounts, passage.tag, scene_id,
+                                                      state.clock))
     return state
 
 
-def _record(state: GameState, tag: Tag, scene_id: str) -> GameState:
-    entry = AccountEntry(tag.beat, tag.account, scene_id, state.clock)
-    entries = list(state.accounts)
+def _recorded(accounts: tuple[AccountEntry, ...], tag: Tag, scene_id: str,
+              clock: int) -> tuple[AccountEntry, ...]:
+    entry = AccountEntry(tag.beat, tag.account, scene_id, clock)
+    entries = list(accounts)
     for index, old in enumerate(entries):
         if old.beat == tag.beat:
             entries[index] = entry
             break
     else:
         entries.append(entry)
-    return replace(state, accounts=tuple(entries))
+    return tuple(entries)
 
 
 def _render_passages(story: Story, scene: Scene, state: GameState,
