@@ -8,6 +8,11 @@ Prints Markdown. It measures this checkout (``src/``) with Python's bytecode cac
 on, as an installed Palace has it; the synthetic stories (``generate.py``), the
 story cache and the saves go to a temporary folder. A floor and the figure
 measured against it are run in turn, so a busy machine slows both alike.
+
+Start-up figures, and whole commands, are the time that passes (what a player
+waits). Figures measured inside a process (loading, checking, playtests, saves)
+are the processor time of that work alone, which other programs on a shared
+machine do not change; on an idle machine the two agree.
 """
 
 from __future__ import annotations
@@ -239,11 +244,12 @@ class Bench:
             return time_marks_on_pipe(plain, self.env, Marks(story.title, prompts))
 
         time_marks_on_pipe(plain, self.env, Marks(story.title, prompts))  # bytecode, cache
-        yaml_floor = self.python("import yaml")
-        warm = [plain_marks(cold=False) for _ in range(self.repeat)]
-        cold = [plain_marks(cold=True) for _ in range(self.repeat)]
-        floors = [yaml_floor() for _ in range(self.repeat)]
-        starts = [self.python("pass")() for _ in range(self.repeat)]
+        floors, starts, warm, cold = [], [], [], []
+        for _ in range(self.repeat):  # in turn, so a busy moment slows all of them alike
+            floors.append(self.python("import yaml")())
+            starts.append(self.python("pass")())
+            warm.append(plain_marks(cold=False))
+            cold.append(plain_marks(cold=True))  # and leaves the cache warm again
         floor = median(floors)
         rows = [
             Row(START, PLAIN_WARM_TITLE, SHIPPED, median(m.seen["title"] for m in warm),

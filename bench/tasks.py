@@ -1,7 +1,9 @@
 """One measurement, run in a fresh interpreter by ``bench/run.py``, printed as JSON.
 
-Each task times only its own work (not the interpreter's start) and reports the
-process's peak resident memory, so every figure starts from the same clean state:
+Each task times only its own work (not the interpreter's start, nor the imports) and
+reports the process's peak resident memory, so every figure starts from the same
+clean state. ``seconds`` is the processor time the work took (what other programs
+on a shared machine do not change); ``wall`` is the time that passed:
 
     python bench/tasks.py load STORY --cache DIR     # cache DIR, or none
     python bench/tasks.py compose STORY              # the floor: yaml.compose alone
@@ -91,8 +93,8 @@ def engine(story: Path, _cache: Path | None) -> Work:
 
     def work() -> Result:
         rng, steps = random.Random(0), 0
-        started = time.perf_counter()
-        while time.perf_counter() - started < ENGINE_SECONDS:
+        started = time.process_time()
+        while time.process_time() - started < ENGINE_SECONDS:
             for role in loaded.roles:
                 state = rules.start(loaded, role)
                 while True:
@@ -163,9 +165,10 @@ def main() -> None:
         os.environ.pop("PALACE_NO_CACHE", None)
         os.environ["PALACE_CACHE_DIR"] = str(options.cache)
     work = TASKS[options.task](options.story, options.cache)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = work()
-    result["seconds"] = time.perf_counter() - started
+    result["wall"] = time.perf_counter() - started
+    result["seconds"] = time.process_time() - cpu
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     json.dump(result, sys.stdout)
 
