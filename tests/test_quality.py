@@ -86,12 +86,25 @@ class TestSchemaMatchesTheLoader:
         assert _keys(variable) == set(loader.VARIABLE_FIELDS)
         location = _one_of_object(properties["locations"]["additionalProperties"])
         assert _keys(location) == set(loader.LOCATION_FIELDS)
+        map_ = properties["maps"]["additionalProperties"]
+        assert _keys(map_) == set(loader.MAP_FIELDS)
+        assert set(map_["required"]) == {k for k, needed in loader.MAP_FIELDS.items() if needed}
 
     def test_fixture_story_validates(self):
         tiny = ROOT / "tests" / "stories" / "tiny"
         jsonschema.validate(yaml.safe_load((tiny / "story.yaml").read_text()), _schema("story"))
         content = yaml.safe_load((tiny / "scenes.yaml").read_text())
         jsonschema.validate(content, _schema("content"))
+
+    def test_story_with_maps_and_beat_times_validates(self):
+        mapped = ROOT / "tests" / "stories" / "mapped"
+        manifest = yaml.safe_load((mapped / "story.yaml").read_text(encoding="utf-8"))
+        jsonschema.validate(manifest, _schema("story"))
+        jsonschema.validate(yaml.safe_load((mapped / "scenes.yaml").read_text()),
+                            _schema("content"))
+        manifest["locations"]["bridge"].pop("at")
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(manifest, _schema("story"))
 
     def test_schema_refuses_a_misspelt_field(self):
         bad = {"scenes": [{"id": "a", "title": "A", "location": "x", "text": "t",

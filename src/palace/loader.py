@@ -22,6 +22,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from palace import expr
 from palace.clock import Calendar, ClockConfig, parse_start, parse_time
 from palace.errors import Diagnostic, ExpressionError, Severity, SourceLoc, StoryError
+from palace.mapreader import (
+    MAP_FIELDS,  # noqa: F401  (a field set of the format, listed with the others)
+    read_maps,
+    read_place,
+)
 from palace.model import (
     FORMAT_VERSION,
     Beat,
@@ -32,6 +37,7 @@ from palace.model import (
     Ending,
     EndingKind,
     Location,
+    Map,
     NextRule,
     Passage,
     Role,
@@ -53,11 +59,12 @@ MANIFEST_FIELDS = {
     "format": True, "id": True, "title": True, "version": True, "subtitle": False,
     "author": False, "intro": False, "clock": True, "roles": True, "variables": False,
     "locations": True,
+    "maps": False,
 }
 CLOCK_FIELDS = {"start": True, "calendar": False}
 ROLE_FIELDS = {"name": True, "start": True, "description": False, "clock": False}
 VARIABLE_FIELDS = {"type": True, "initial": False, "description": False}
-LOCATION_FIELDS = {"name": True, "description": False}
+LOCATION_FIELDS = {"name": True, "description": False, "map": False, "at": False}
 CONTENT_FIELDS = {"scenes": False, "documents": False, "beats": False}
 SCENE_FIELDS = {
     "id": True, "title": True, "location": True, "act": False, "text": True, "effects": False,
@@ -74,7 +81,9 @@ EFFECT_FIELDS = {"set": False, "add": False, "advance": False, "until": False, "
 DOCUMENT_FIELDS = {
     "id": True, "title": True, "source": True, "text": True, "kind": False, "date": False,
 }
-BEAT_FIELDS = {"id": True, "title": True, "myth": True, "archive": True}
+BEAT_FIELDS = {
+    "id": True, "title": True, "myth": True, "archive": True, "time": False, "time_note": False,
+}
 TELLING_FIELDS = {"text": True, "sources": True}
 
 _TYPE_WORDS = {"flag": expr.Type.BOOL, "number": expr.Type.NUMBER, "text": expr.Type.TEXT}
@@ -218,6 +227,7 @@ class _Header:
     role_starts: dict[str, Node] = field(default_factory=dict)
     variables: dict[str, Variable] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
+    maps: dict[str, Map] = field(default_factory=dict)
 
 
 @dataclass
@@ -270,6 +280,7 @@ class _Builder:
             format=FORMAT_VERSION, clock=clock, roles=self.header.roles,
             variables=self.header.variables, locations=self.header.locations,
             scenes=scenes, documents=documents, beats=beats,
+            maps=self.header.maps,
             subtitle=self.header.subtitle, author=self.header.author, intro=self.header.intro,
             fingerprint=fingerprint(files), files=tuple(f.relative for f in files),
         )
@@ -308,6 +319,8 @@ class _Builder:
         if "variables" in found:
             for key_node, value_node in reader.entries(found["variables"], "variables"):
                 self._read_variable(reader, key_node, value_node)
+        if "maps" in found:
+            header.maps = read_maps(reader, found["maps"])
         if "locations" in found:
             for key_node, value_node in reader.entries(found["locations"], "locations"):
                 self._read_location(reader, key_node, value_node)
@@ -409,7 +422,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             title = reader.text(node, f"location '{name}'")
             if title is not None:
-                self.header.locations[name] = Location(name, title, "", reader.loc(key_node))
+                self.header.locations[name] = Location(name, title, loc=reader.loc(key_node))
             return
         found = reader.fields(node, f"location '{name}'", LOCATION_FIELDS)
         if found is None or "name" not in found:
@@ -417,7 +430,9 @@ class _Builder:
         title = reader.text(found["name"], "name") or name
         description = reader.text(found["description"], "description") if (
             "description" in found) else ""
-        self.header.locations[name] = Location(name, title, description or "",
+        place = read_place(reader, found, name, self.header.maps)
+        map_id, at = place if place is not None else (None, None)
+        self.header.locations[name] = Location(name, title, description or "", map_id, at,
                                                reader.loc(key_node))
 
     def _read_role(self, reader: FileReader, key_node: Node, node: Node) -> None:
@@ -824,15 +839,18 @@ class _ContentReader:
     def beat(self, node: Node) -> Beat | None:
         reader = self.reader
         found = reader.fields(node, "a beat", BEAT_FIELDS)
-        if found is None or not BEAT_FIELDS.keys() <= found.keys():
+        if found is None or not {"id", "title", "myth", "archive"} <= found.keys():
             return None
         beat_id = reader.identifier(found["id"], "beat id")
         title = reader.text(found["title"], "title")
         myth = self._telling(found["myth"], "the myth")
         archive = self._telling(found["archive"], "the archive")
+        time = self.builder._time_of_day(reader, found["time"], "time") if (
+            "time" in found) else None
+        note = reader.text(found["time_note"], "time_note") if "time_note" in found else ""
         if beat_id is None or title is None or myth is None or archive is None:
             return None
-        return Beat(beat_id, title, myth, archive, reader.loc(node))
+        return Beat(beat_id, title, myth, archive, time, note or "", reader.loc(node))
 
     def _telling(self, node: Node, what: str) -> Telling | None:
         found = self.reader.fields(node, what, TELLING_FIELDS)
