@@ -72,7 +72,7 @@ class TestRendering:
         assert plain_text(lines).endswith(
             "|  o Billets |\n+------------+\n\n"
             "You are not on this map: you are at Palace Square.\n"
-            "  Not yet: The Great Hall, The billets")
+            "  Not yet: The Great Hall; The billets")
 
     def test_a_map_wider_than_the_window_is_cropped_around_the_player(self, mapped_story):
         state = engine.start(mapped_story, "guard")  # on the bridge, at column 29

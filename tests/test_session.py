@@ -195,7 +195,7 @@ class TestMapCommand:
     def test_map_by_name_says_when_the_player_is_not_on_it(self, mapped_story):
         _code, text = play(mapped_story, "1\nmap palace\n")
         assert "THE PALACE\nYou are not on this map: you are at Liteiny Bridge.\n" \
-               "Not yet visited: The Great Hall, The billets.\n" in text
+               "Not yet visited: The Great Hall; The billets.\n" in text
 
     def test_place_on_no_map_and_unknown_map_names(self, mapped_story):
         _code, text = play(mapped_story, "2\n2\nmap\nmap moon\n")

@@ -156,16 +156,18 @@ def _legend(view: MapView, width: int, glyphs: Glyphs) -> list[StyledLine]:
         return [line for sentence in sentences for line in wrap(sentence, width)]
     first = (f"{glyphs.here} You are here: {here}" if here
              else f"You are not on this map: you are at {view.location}.")
-    lines = wrap(first, width, style="class:map.legend")
+    lines = wrap(first, width, style="class:map.legend", hang="  ")
     if visited:
-        lines += wrap(f"{glyphs.visited} Visited: {visited}", width, style="class:map.legend")
+        lines += wrap(f"{glyphs.visited} Visited: {visited}", width, style="class:map.legend",
+                      hang="  ")
     if not_yet:
-        lines += wrap(f"  Not yet: {not_yet}", width, style="class:meta")
+        lines += wrap(f"  Not yet: {not_yet}", width, style="class:meta", hang="  ")
     return lines
 
 
 def _names(view: MapView, mark: Mark) -> str:
-    return ", ".join(_unique(place.name for place in view.places if place.mark is mark))
+    # Semicolons, since place names may hold commas ("Smolny, the assembly hall").
+    return "; ".join(_unique(place.name for place in view.places if place.mark is mark))
 
 
 def _unique(names: Iterable[str]) -> list[str]:
