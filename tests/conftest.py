@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,18 @@ def mapped_story() -> Story:
 @pytest.fixture
 def stories_dir() -> Path:
     return STORIES
+
+
+@pytest.fixture(scope="session")
+def story_named() -> Callable[[str], Story]:
+    """Load a fixture story by its folder under tests/stories (each at most once):
+    the checks' fixtures are named after what they show, e.g. ``dead_end``."""
+    return cache(lambda name: load_story(STORIES / name))
+
+
+@pytest.fixture(autouse=True)
+def _saves_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every game a test plays, in this process or a child, saves in a folder of its own,
+    never in the checkout."""
+    monkeypatch.setenv("PALACE_SAVES", str(tmp_path_factory.mktemp("saves")))

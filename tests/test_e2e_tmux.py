@@ -152,7 +152,7 @@ def test_ctrl_d_leaves_cleanly(start: Start) -> None:
     assert "Leave the night here?" not in game.scrollback()
 
 
-def test_quit_confirms_and_says_whether_the_game_is_saved(start: Start) -> None:
+def test_quit_confirms_and_says_the_game_is_autosaved(start: Start) -> None:
     game = on_the_bridge(start, 80)
     game.type("quit")
     game.send("Enter")
@@ -160,11 +160,11 @@ def test_quit_confirms_and_says_whether_the_game_is_saved(start: Start) -> None:
     game.type("y")
     game.send("Enter")
     assert game.wait_for_exit() == 0
-    assert "The game was not saved. Goodbye." in game.scrollback()
+    assert "Your game is autosaved: play again with --continue" in game.scrollback()
 
 
 def test_history_on_ctrl_p_and_on_up_after_typing(start: Start) -> None:
-    game = on_the_bridge(start, 80)
+    game = on_the_bridge(start, 80, height=50)  # tall enough for 'help' without a pause
     for answer, shown in (("look", "ON THE BRIDGE"), ("help", "Keys:")):
         game.type(answer)
         game.send("Enter")

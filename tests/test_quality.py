@@ -1,5 +1,5 @@
 """The project's own standards, run with the tests: ruff, mypy --strict, and the
-JSON Schema kept in step with the loader."""
+JSON Schema kept in step with the storyformat."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from palace import loader
+from palace import storyformat
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,36 +62,39 @@ class TestSchemaMatchesTheLoader:
         schema = _schema("content")
         defs = schema["$defs"]
         assert isinstance(defs, dict)
-        assert _keys(schema) == set(loader.CONTENT_FIELDS)
+        assert _keys(schema) == set(storyformat.CONTENT_FIELDS)
         pairs = {
-            "scene": loader.SCENE_FIELDS, "choice": loader.CHOICE_FIELDS,
-            "next_rule": loader.NEXT_FIELDS, "ending": loader.ENDING_FIELDS,
-            "effects": loader.EFFECT_FIELDS, "document": loader.DOCUMENT_FIELDS,
-            "beat": loader.BEAT_FIELDS, "telling": loader.TELLING_FIELDS,
+            "scene": storyformat.SCENE_FIELDS, "choice": storyformat.CHOICE_FIELDS,
+            "next_rule": storyformat.NEXT_FIELDS, "ending": storyformat.ENDING_FIELDS,
+            "effects": storyformat.EFFECT_FIELDS, "document": storyformat.DOCUMENT_FIELDS,
+            "beat": storyformat.BEAT_FIELDS, "telling": storyformat.TELLING_FIELDS,
         }
         for name, fields in pairs.items():
             assert _keys(defs[name]) == set(fields), name
             required = {key for key, needed in fields.items() if needed}
             assert set(defs[name].get("required", [])) == required, name
-        assert _keys(_one_of_object(defs["passage"])) == set(loader.PASSAGE_FIELDS)
+        assert _keys(_one_of_object(defs["passage"])) == set(storyformat.PASSAGE_FIELDS)
 
     def test_manifest(self):
         schema = _schema("story")
-        assert _keys(schema) == set(loader.MANIFEST_FIELDS)
+        assert _keys(schema) == set(storyformat.MANIFEST_FIELDS)
         properties = schema["properties"]
         assert isinstance(properties, dict)
-        assert _keys(properties["clock"]) == set(loader.CLOCK_FIELDS)
-        assert _keys(properties["roles"]["additionalProperties"]) == set(loader.ROLE_FIELDS)
+        assert _keys(properties["clock"]) == set(storyformat.CLOCK_FIELDS)
+        assert _keys(properties["roles"]["additionalProperties"]) == set(storyformat.ROLE_FIELDS)
         variable = _one_of_object(properties["variables"]["additionalProperties"])
-        assert _keys(variable) == set(loader.VARIABLE_FIELDS)
+        assert _keys(variable) == set(storyformat.VARIABLE_FIELDS)
         location = _one_of_object(properties["locations"]["additionalProperties"])
-        assert _keys(location) == set(loader.LOCATION_FIELDS)
+        assert _keys(location) == set(storyformat.LOCATION_FIELDS)
+        assert _keys(properties["migrations"]["items"]) == set(storyformat.MIGRATION_FIELDS)
         map_ = properties["maps"]["additionalProperties"]
-        assert _keys(map_) == set(loader.MAP_FIELDS)
-        assert set(map_["required"]) == {k for k, needed in loader.MAP_FIELDS.items() if needed}
+        assert _keys(map_) == set(storyformat.MAP_FIELDS)
+        assert set(map_["required"]) == {k for k, needed in storyformat.MAP_FIELDS.items()
+                                         if needed}
 
-    def test_fixture_story_validates(self):
-        tiny = ROOT / "tests" / "stories" / "tiny"
+    @pytest.mark.parametrize("name", ["tiny", "tiny_v2"])
+    def test_fixture_story_validates(self, name):
+        tiny = ROOT / "tests" / "stories" / name
         jsonschema.validate(yaml.safe_load((tiny / "story.yaml").read_text()), _schema("story"))
         content = yaml.safe_load((tiny / "scenes.yaml").read_text())
         jsonschema.validate(content, _schema("content"))
@@ -105,6 +108,14 @@ class TestSchemaMatchesTheLoader:
         manifest["locations"]["bridge"].pop("at")
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(manifest, _schema("story"))
+
+    def test_schema_wants_one_id_and_one_action_per_migration_rule(self):
+        schema = _schema("story")
+        base = yaml.safe_load((ROOT / "tests" / "stories" / "tiny" / "story.yaml").read_text())
+        for rule in ({"scene": "a", "variable": "b", "removed": True},
+                     {"scene": "a"}, {"scene": "a", "removed": True, "renamed_to": "b"}):
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate({**base, "migrations": [rule]}, schema)
 
     def test_schema_refuses_a_misspelt_field(self):
         bad = {"scenes": [{"id": "a", "title": "A", "location": "x", "text": "t",

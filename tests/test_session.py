@@ -6,7 +6,9 @@ import io
 import re
 from pathlib import Path
 
+from palace.keeper import Keeper
 from palace.plainconsole import PlainConsole
+from palace.savefiles import SaveFolder
 from palace.session import Session
 
 
@@ -113,13 +115,14 @@ def test_quit_answered_no_plays_on(tiny_story):
     assert text.count("AT THE GATE") == 2
 
 
-def test_quit_says_the_game_is_autosaved_when_it_is(tiny_story):
+def test_quit_says_the_game_is_autosaved_when_it_is(tiny_story, tmp_path):
     output = io.StringIO()
     console = PlainConsole(answers=io.StringIO("1\nq\nyes\n"), output=output, echo=True)
-    Session(tiny_story, console, is_autosaved=lambda: True).run()
+    keeper = Keeper(tiny_story, SaveFolder(tmp_path))
+    Session(tiny_story, console, keeper=keeper).run()
     assert unwrapped(output.getvalue()).endswith(
-        "Leaving the night here. The game is autosaved: you can take it up again where "
-        "you left it. Goodbye.")
+        "Leaving the night here. Your game is autosaved: play again with --continue to take "
+        "it up where you left it. Goodbye.")
 
 
 def test_quit_after_the_end_needs_no_confirmation(tiny_story):

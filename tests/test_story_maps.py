@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import yaml
 
-from palace.loader import MANIFEST, SourceFile, parse_story, read_story_files
+from palace.loader import SourceFile, parse_story, read_story_files
 from palace.model import Story
 from palace.resources import shipped_story
+from palace.storyformat import MANIFEST
 
 
 def _manifest_only() -> Story:

@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from palace.errors import StoryError
-from palace.loader import MANIFEST, SourceFile, load_story, parse_story, read_story_files
+from palace.loader import SourceFile, load_story, parse_story, read_story_files
 from palace.model import Story
 from palace.resources import shipped_story
+from palace.storyformat import MANIFEST
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,6 +9,9 @@ import uuid
 from collections.abc import Sequence
 
 
+_REPORT_EXIT = 'trap : INT; "$@"; echo "[exited with $?]"; sleep 600'
+
+
 class Tmux:
     """One detached tmux session on a private server, closed by ``close``."""
 
@@ -18,11 +21,11 @@ class Tmux:
         self.height = height
         exports = [f"{key}={value}" for key, value in (env or {}).items()]
         # The shell reports the exit status on the screen: tmux's own record of it
-        # is not always there by the time the pane is marked dead.
+        # is not always there by the time the pane is marked dead. The shell outlives
+        # a Ctrl-C (its trap is reset for the program, which gets the default).
         self._tmux("new-session", "-d", "-s", "game", "-x", str(width), "-y", str(height),
                    *(["-c", cwd] if cwd else []),
-                   "env", *exports, "sh", "-c", '"$@"; echo "[exited with $?]"; sleep 600',
-                   "sh", *command)
+                   "env", *exports, "sh", "-c", _REPORT_EXIT, "sh", *command)
 
     @staticmethod
     def available() -> bool:

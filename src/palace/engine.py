@@ -122,6 +122,17 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     return _enter(story, state, choice.target)
 
 
+def goto(story: Story, state: GameState, scene_id: str) -> GameState:
+    """Enter ``scene_id`` directly, as if a way on had led there: for authors debugging
+    a story, never for play. The scene's effects and tags apply as on any entry.
+
+    Raises:
+        RuleError: the story has no such scene.
+    """
+    _scene(story, scene_id)
+    return _enter(story, state, scene_id)
+
+
 def mark_read(state: GameState, document: str) -> GameState:
     """Note that the player has opened ``document`` in the record."""
     if document not in state.documents:

@@ -5,8 +5,9 @@ the art as ``at: [row, column]``, counted from 1 as editors count. Every
 character of the art must have a plain-text equivalent (``glyphs.to_ascii``), so
 the same drawing works in a terminal and in plain text.
 
-Rule: like ``loader``, this module reads YAML nodes through ``yamlsource`` and
-reports every problem as a diagnostic, with the line and column of the mistake.
+Rule: like the manifest reader, which calls it, this module reads YAML nodes
+through ``yamlsource`` and reports every problem as a diagnostic, with the line
+and column of the mistake.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from yaml.nodes import Node, SequenceNode
 
 from palace.glyphs import to_ascii
 from palace.model import Map
+from palace.storyformat import MAP_FIELDS
 from palace.yamlsource import FileReader, suggest
 
-
-MAP_FIELDS = {"title": True, "art": True}
 
 Place = tuple[str, tuple[int, int]]
 """A map id and a [row, column] on its art."""

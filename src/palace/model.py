@@ -217,6 +217,40 @@ class Beat:
     loc: SourceLoc | None = None
 
 
+class RuleKind(enum.StrEnum):
+    """What a migration rule is about: the kinds of id a save names."""
+
+    SCENE = "scene"
+    VARIABLE = "variable"
+    DOCUMENT = "document"
+    BEAT = "beat"
+    ROLE = "role"
+
+
+class RuleAction(enum.StrEnum):
+    RENAMED = "renamed"
+    REMOVED = "removed"
+    ADDED = "added"
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationRule:
+    """How a save from an older version of the story maps onto this one.
+
+    ``name`` is the id the old save uses (for ``ADDED``, the new variable's id).
+    """
+
+    kind: RuleKind
+    name: str
+    action: RuleAction
+    renamed_to: str | None = None
+    resume_at: str | None = None
+    """For a removed scene: where a save that was in it resumes."""
+    default: Value | None = None
+    """For an added variable: its value in saves made before it existed."""
+    loc: SourceLoc | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
     id: str
@@ -237,6 +271,10 @@ class Story:
     fingerprint: str = ""
     """A hash of every story file's path and content."""
     files: tuple[str, ...] = ()
+    migrations: tuple[MigrationRule, ...] = ()
+    """Rules that carry saves from older versions of the story over to this one."""
+    checkpoints: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Role -> scenes, in story order, where a save whose own scene is gone may resume."""
 
     def role_names(self) -> Mapping[str, str]:
         return {role.id: role.name for role in self.roles.values()}

@@ -1,26 +1,29 @@
 """The game loop: title, role, scenes, answers and commands, over any console.
 
 Rule: the session talks to the player only through a ``Console`` (plain text or
-prompt-toolkit) and to the rules only through the engine. It never exits the
-process: ``run`` returns the exit code and the command line returns it. The
-one file it may write is the transcript the player asks for, and a failure
-there is reported, never fatal.
+prompt-toolkit), to the rules only through the engine, and to saves only through
+its ``Keeper``. It never exits the process: ``run`` returns the exit code and the
+command line returns it. The one file it writes itself is the transcript the
+player asks for, and a failure there is reported, never fatal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn, Protocol
 
 from palace import engine, layout, maps
 from palace.debrief import build_debrief, sources_of
 from palace.engine import View
-from palace.errors import TranscriptError
+from palace.errors import SaveError, TranscriptError
 from palace.glyphs import FANCY, PLAIN
+from palace.keeper import Keeper, Opening
 from palace.layout import Menu, MenuItem, Status, StyledLine
 from palace.model import Story
+from palace.savefiles import AUTOSAVE, SaveFolder, SlotEntry
+from palace.savetable import saved_when, saves_table
 from palace.state import Account, GameState
 from palace.timeline import night_of, render_timeline
 from palace.transcript import Recorder
@@ -84,19 +87,30 @@ class Session:
     """One player's sitting: from the title screen until they leave."""
 
     def __init__(self, story: Story, console: Console, *, role: str | None = None,
-                 transcript: Path | None = None,
-                 is_autosaved: Callable[[], bool] | None = None) -> None:
-        """``transcript`` starts a transcript in that file; ``is_autosaved`` tells
-        whether an autosave holds the game as it stands, for the farewell."""
+                 keeper: Keeper | None = None, opening: Opening | None = None,
+                 notices: Sequence[str] = (), debug: bool = False,
+                 reload: Callable[[], Story] | None = None,
+                 transcript: Path | None = None) -> None:
+        """``keeper`` keeps undo and saves (without one, saving is off); ``opening`` is a
+        save to resume instead of asking for a role; ``notices`` are said after the title;
+        ``debug`` adds the authors' commands (:goto, :set, :state, :reload), and ``reload``
+        reads the story from disk again for :reload; ``transcript`` starts a transcript
+        in that file."""
         self.story = story
         self.console = console
         self.requested_role = role
+        self.keeper = keeper or Keeper(story, None)
+        self.opening = opening
+        self.notices = tuple(notices)
         self.state: GameState | None = None
         self.glyphs = PLAIN if console.plain else FANCY
         self.recorder = Recorder(story.title)
         self.first_transcript = transcript
-        self.is_autosaved = is_autosaved
         self.commands = self._command_table()
+        if debug:
+            from palace.debugging import debug_commands  # authors only; it imports this module
+
+            self.commands += debug_commands(self, reload)
 
     # --- the loop -----------------------------------------------------------------
 
@@ -105,7 +119,11 @@ class Session:
             if self.first_transcript is not None:
                 self.start_transcript(self.first_transcript)
             self.show_title()
-            self.state = engine.start(self.story, self.pick_role())
+            for notice in self.notices:
+                self.say(notice)
+            if not self.begin():
+                self.say("Your save is left as it was. Goodbye.")
+                return EXIT_OK
             self.show_scene()
             while True:
                 self.turn()
@@ -147,11 +165,24 @@ class Session:
         self.say("You stay.")
 
     def leave(self, code: int, message: str) -> NoReturn:
-        saved = self.is_autosaved is not None and self.is_autosaved()
-        note = ("The game is autosaved: you can take it up again where you left it."
-                if saved else "The game was not saved.")
+        """Autosave, say ``message`` and whether the game is saved, and leave with ``code``."""
+        self.autosave_on_leaving()
+        saved = self.state is not None and self.keeper.is_autosaved(self.state)
+        note = ("Your game is autosaved: play again with --continue to take it up where you "
+                "left it." if saved else "The game was not saved.")
         self.say(f"{message} {note} Goodbye.")
         raise _Leave(code)
+
+    def begin(self) -> bool:
+        """Resume the opening save, or start a new night; False if the player declines."""
+        if self.opening is not None:
+            if not self.accept(self.opening):
+                return False
+            self.state = self.keeper.adopt(self.opening)
+        else:
+            self.state = engine.start(self.story, self.pick_role())
+        self.autosave()
+        return True
 
     def turn(self) -> None:
         view = self.current_view()
@@ -188,8 +219,23 @@ class Session:
 
     def take(self, choice_id: str) -> None:
         assert self.state is not None
+        previous = self.state
         self.state = engine.choose(self.story, self.state, choice_id)
+        self.keeper.remember(previous)
+        self.autosave()
         self.show_scene()
+
+    def autosave(self) -> None:
+        assert self.state is not None
+        told = self.keeper.autosave(self.state)
+        if told:
+            self.say(told, style="class:error")
+
+    def autosave_on_leaving(self) -> None:
+        if self.state is not None:
+            told = self.keeper.autosave_if_changed(self.state)
+            if told:
+                self.say(told, style="class:error")
 
     # --- what the player sees -----------------------------------------------------
 
@@ -224,6 +270,7 @@ class Session:
             location=story.locations[story.scenes[state.scene].location].name,
             unread=sum(1 for document in state.documents if document not in state.read),
         )
+
 
     def show_title(self) -> None:
         story, width = self.story, self.width
@@ -351,8 +398,16 @@ class Session:
             Command("transcript", "copy everything shown and typed to FILE; "
                     "'transcript off' stops", self.cmd_transcript, (), "transcript FILE",
                     lambda: ["off"]),
-            Command("restart", "begin the night again", self.cmd_restart),
-            Command("quit", "leave the game", self.cmd_quit, ("q", "exit")),
+            Command("undo", "take back your last choice (again to go further back)",
+                    self.cmd_undo, ("u",)),
+            Command("save", "save your game; 'save NAME' saves it under a name",
+                    self.cmd_save, (), "save [NAME]"),
+            Command("load", "go back to a saved game; 'load NAME' loads that one",
+                    self.cmd_load, (), "load [NAME]", self.slot_names),
+            Command("saves", "list your saved games", self.cmd_saves),
+            Command("restart", "begin the night again ('undo' brings you back)",
+                    self.cmd_restart),
+            Command("quit", "leave the game (asks first)", self.cmd_quit, ("q", "exit")),
         ]
 
     def find_command(self, word: str) -> Command | None:
@@ -431,13 +486,144 @@ class Session:
 
     def cmd_restart(self, _argument: str) -> None:
         self.requested_role = None
-        self.state = engine.start(self.story, self.pick_role())
+        role = self.pick_role()
+        if self.state is not None:
+            self.keeper.remember(self.state)
+        self.state = engine.start(self.story, role)
+        self.autosave()
+        self.say("A new night begins. Type 'undo' to return to the one you left.")
         self.show_scene()
+
+    # --- undo and saves -------------------------------------------------------------
+
+    def cmd_undo(self, _argument: str) -> None:
+        previous = self.keeper.step_back()
+        if previous is None:
+            self.say("There is nothing to undo: this is as far back as your game goes.")
+            return
+        self.state = previous
+        self.autosave()
+        self.say("You take back your last choice.")
+        self.show_scene()
+
+    def cmd_save(self, argument: str) -> None:
+        assert self.state is not None
+        slot = argument or self.keeper.slot
+        try:
+            notices = self.keeper.save(self.state, slot)
+        except SaveError as error:
+            self.say(f"Not saved: {error}. The game goes on; try 'save' with another name, "
+                     "or 'saves folder DIR' to save in another folder.", style="class:error")
+            return
+        for notice in notices:
+            self.say(notice)
+        assert self.keeper.folder is not None
+        self.say(f"Saved as '{slot}' ({self.keeper.folder.file_of(slot)}). Type "
+                 f"'load {slot}' to come back to this moment.")
+
+    def cmd_load(self, argument: str) -> None:
+        slot = argument or self.keeper.slot
+        try:
+            opening = self.keeper.open(slot)
+        except SaveError as error:
+            self.say(f"Not loaded: {error}.", style="class:error")
+            return
+        if not self.accept(opening):
+            self.say("Nothing was loaded: the game goes on where it was.")
+            return
+        self.state = self.keeper.adopt(opening)
+        self.autosave()
+        self.show_scene()
+
+    def accept(self, opening: Opening) -> bool:
+        """Tell the player what resuming ``opening`` means; ask first if anything is gone."""
+        header, resumption = opening.loaded.save.header, opening.resumption
+        name = "your autosave" if self.keeper.is_autosave(opening.slot) else f"'{opening.slot}'"
+        self.write([[]])
+        self.say(f"Resuming {name}, saved {saved_when(header.saved_at)}.")
+        for notice in (*opening.loaded.notices, *filter(None, [resumption.notice])):
+            self.say(notice)
+        if not resumption.missing:
+            return True
+        lines: list[StyledLine] = []
+        for item in resumption.missing:
+            lines += layout.wrap(f"- {item}", self.width, style="class:error", indent="  ")
+        self.write(lines)
+        scene = self.story.scenes[resumption.state.scene]
+        if resumption.moved_from is not None:
+            self.say(f"The nearest safe place to resume is \u201c{scene.title}\u201d "
+                     f"({scene.id}), with everything else you carry but what is gone.")
+        else:
+            self.say(f"You can resume where you were, \u201c{scene.title}\u201d, without what "
+                     "is gone.")
+        return self.confirm("Resume there? (yes or no) ")
+
+    def confirm(self, prompt: str) -> bool:
+        while True:
+            answer = self.ask(prompt, ["yes", "no"]).strip().lower()
+            if answer in ("yes", "y"):
+                return True
+            if answer in ("no", "n"):
+                return False
+            self.say("Answer yes or no.")
+
+    def cmd_saves(self, argument: str) -> None:
+        word, _, rest = argument.partition(" ")
+        if word == "folder":
+            self.change_folder(rest.strip())
+            return
+        if argument:
+            self.say("Type 'saves' to list your saves, or 'saves folder DIR' to save in "
+                     "another folder.")
+            return
+        folder = self.keeper.folder
+        if folder is None:
+            self.say("Saving is off in this game.")
+            return
+        entries = [self.in_game_name(entry) for entry in folder.entries()
+                   if entry.header is None or entry.header.story.id == self.story.id]
+        if not entries:
+            self.say(f"No saves of {self.story.title} yet in {folder.path}. Type 'save NAME' "
+                     "to make one.")
+            return
+        table = saves_table(entries, width=self.console.width - 1,
+                            current_version=self.story.version)
+        lines: list[StyledLine] = [[], layout.line(f"Your saves, in {folder.path}:",
+                                                   "class:heading")]
+        lines += [layout.line(text, "class:meta" if number == 0 else "")
+                  for number, text in enumerate(table)]
+        lines += [[], *layout.notice("Type 'load NAME' to go back to one.", self.width)]
+        self.write(lines)
+
+    def in_game_name(self, entry: SlotEntry) -> SlotEntry:
+        """This story's autosave is listed as 'autosave', the name 'load' knows it by."""
+        if entry.name == self.keeper.autosave_slot:
+            return replace(entry, name=AUTOSAVE)
+        return entry
+
+    def change_folder(self, path: str) -> None:
+        current = self.keeper.folder
+        if not path:
+            where = current.path if current else "nowhere: saving is off"
+            self.say(f"Your saves go to {where}. Type 'saves folder DIR' to change it.")
+            return
+        self.keeper.folder = SaveFolder(Path(path).expanduser())
+        self.say(f"Your saves now go to {self.keeper.folder.path}.")
+        if self.state is not None:
+            self.autosave()
 
     def cmd_quit(self, _argument: str) -> None:
         if self.current_view().ending is not None:
             self.leave(EXIT_OK, "The night is over.")
         self.confirm_leaving(EXIT_OK)
+
+    def slot_names(self) -> list[str]:
+        """This story's saves, by the names 'load' knows them by."""
+        folder = self.keeper.folder
+        if folder is None:
+            return []
+        return [self.in_game_name(entry).name for entry in folder.entries()
+                if entry.header is not None and entry.header.story.id == self.story.id]
 
     def map_names(self) -> list[str]:
         return list(self.story.maps)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from palace import __version__
-from palace.cli import play
+from palace.cli import check, graph, play, saves, test
 from palace.errors import PalaceError, StoryError
 
 
@@ -26,7 +26,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-COMMANDS: tuple[ModuleType, ...] = (play,)
+COMMANDS: tuple[ModuleType, ...] = (play, saves, check, graph, test)
 DEFAULT_COMMAND = play.NAME
 
 

@@ -1,4 +1,5 @@
-"""``palace play``: choose a console for the terminal at hand and run a session."""
+"""``palace play``: choose a console for the terminal at hand and run a session, new or
+resumed from a save (``--continue``, ``--load SLOT``)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from palace.cli.saves import add_saves_option, saves_folder
+from palace.keeper import Keeper, Opening
 from palace.loader import load_story
 from palace.model import Story
 from palace.resources import shipped_story
+from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
 from palace.session import Console, Session
 from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
 
@@ -33,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", choices=sorted(THEMES),
                         help=f"colours for a dark or a light terminal (default: "
                              f"${THEME_VARIABLE}, else {DEFAULT_THEME})")
+    parser.add_argument("--debug", action="store_true",
+                        help="authors' commands: :goto SCENE, :set VAR VALUE, :state, :reload")
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument("--continue", dest="resume_latest", action="store_true",
+                        help="resume your most recent game of this story")
+    resume.add_argument("--load", metavar="SLOT", help="resume the game saved in SLOT")
+    add_saves_option(parser)
 
 
 def load_chosen_story(folder: Path | None) -> Story:
@@ -46,18 +57,56 @@ def run(options: argparse.Namespace) -> int:
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")
+    if options.role is not None and (options.load is not None or options.resume_latest):
+        return usage_error("--role begins a new night, and a saved game has its own role; "
+                           "give --role or --continue/--load, not both")
+    if options.load is not None:
+        try:
+            check_slot_name(options.load)
+        except SlotNameError as error:
+            return usage_error(str(error))
+    keeper = Keeper(story, SaveFolder(saves_folder(options.saves)))
+    opening, notices = _opening(story, keeper, options)
+
+    folder = options.story
+
+    def play(console: Console) -> int:
+        return Session(story, console, role=options.role, keeper=keeper, opening=opening,
+                       notices=notices, debug=options.debug,
+                       reload=lambda: load_chosen_story(folder),
+                       transcript=options.transcript).run()
+
     if options.input is not None:
         try:
             answers = options.input.open(encoding="utf-8")
         except OSError as error:
             return usage_error(f"cannot read {options.input}: {error.strerror}")
         with answers:
-            return _play(story, _plain_console(answers, echo=True), options)
+            return play(_plain_console(answers, echo=True))
     if wants_plain(options.plain):
-        return _play(story, _plain_console(sys.stdin, echo=not sys.stdin.isatty()), options)
+        return play(_plain_console(sys.stdin, echo=not sys.stdin.isatty()))
     from palace.terminal import TerminalConsole  # imported only for a real terminal
 
-    return _play(story, TerminalConsole(theme=chosen_theme(options.theme)), options)
+    return play(TerminalConsole(theme=chosen_theme(options.theme)))
+
+
+def _opening(story: Story, keeper: Keeper,
+             options: argparse.Namespace) -> tuple[Opening | None, list[str]]:
+    """The save to resume, if one was asked for, and what to say about it.
+
+    Raises:
+        SaveError: the save asked for cannot be read or belongs to another story.
+    """
+    if options.load is not None:
+        return keeper.open(options.load), []
+    if not options.resume_latest:
+        return None, []
+    assert keeper.folder is not None
+    slot = keeper.folder.latest(story.id)
+    if slot is None:
+        return None, [f"There is no saved game of {story.title} in {keeper.folder.path} to "
+                      "continue: a new night begins."]
+    return keeper.open(slot), []
 
 
 def wants_plain(flag: bool) -> bool:
@@ -82,7 +131,3 @@ def _plain_console(answers: TextIO, *, echo: bool) -> Console:
     from palace.plainconsole import PlainConsole
 
     return PlainConsole(answers=answers, output=sys.stdout, echo=echo)
-
-
-def _play(story: Story, console: Console, options: argparse.Namespace) -> int:
-    return Session(story, console, role=options.role, transcript=options.transcript).run()

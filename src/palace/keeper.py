@@ -1,0 +1,145 @@
+"""Keeping the player's game safe for the session: the undo history, the autosave after
+every choice, and saving to and loading from named slots.
+
+Rule: no terminal. The keeper returns what the player should be told and raises
+``SaveError``; the session decides how to say it. A failing disk never stops the
+game: an autosave failure is reported once, until saving works again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from palace.errors import SaveError
+from palace.model import Story
+from palace.resume import Resumption, resume
+from palace.savefiles import AUTOSAVE, LoadedSave, SaveFolder, autosave_slot, check_slot_name
+from palace.saves import SaveGame, make_save
+from palace.state import GameState
+from palace.undo import push
+
+
+DEFAULT_SLOT = "quicksave"
+"""Where ``save`` without a name goes, until the player saves or loads a named slot."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A save read from a slot and made ready for the story at hand."""
+
+    slot: str
+    loaded: LoadedSave
+    resumption: Resumption
+
+
+class Keeper:
+    """The undo history and the saves of one sitting; ``folder`` None turns saving off."""
+
+    def __init__(self, story: Story, folder: SaveFolder | None, *,
+                 now: Callable[[], datetime] = _utc_now) -> None:
+        self.story = story
+        self.folder = folder
+        self.now = now
+        self.undo: tuple[GameState, ...] = ()
+        self.slot = DEFAULT_SLOT
+        self.autosave_slot = autosave_slot(story.id)
+        self._autosaved: GameState | None = None
+        self._autosave_failing = False
+
+    # --- undo ---------------------------------------------------------------------
+
+    def remember(self, previous: GameState) -> None:
+        """Keep ``previous`` as the state ``undo`` returns to."""
+        self.undo = push(self.undo, previous)
+
+    def step_back(self) -> GameState | None:
+        """The state before the last choice, or None at the start of the history."""
+        if not self.undo:
+            return None
+        *rest, previous = self.undo
+        self.undo = tuple(rest)
+        return previous
+
+    # --- saving -------------------------------------------------------------------
+
+    def autosave(self, state: GameState) -> str | None:
+        """Save ``state`` to the autosave slot; return what to tell the player, if anything.
+
+        A failure is reported the first time only; the game goes on either way.
+        """
+        if self.folder is None:
+            return None
+        try:
+            notices = self.folder.write(self.autosave_slot, self._save_of(state))
+        except SaveError as error:
+            if self._autosave_failing:
+                return None
+            self._autosave_failing = True
+            return (f"Autosave failed: {error}. The game goes on. Type 'save NAME' to try "
+                    "another name, or 'saves folder DIR' to save in another folder.")
+        self._autosaved = state
+        recovered, self._autosave_failing = self._autosave_failing, False
+        told = [*notices, *(["Autosave works again."] if recovered else [])]
+        return " ".join(told) or None
+
+    def is_autosaved(self, state: GameState) -> bool:
+        """True when the autosave holds ``state``, so leaving now loses nothing."""
+        return self.folder is not None and state == self._autosaved
+
+    def autosave_if_changed(self, state: GameState) -> str | None:
+        """Autosave unless the autosave already holds ``state`` (used when leaving)."""
+        if state == self._autosaved:
+            return None
+        return self.autosave(state)
+
+    def save(self, state: GameState, slot: str) -> tuple[str, ...]:
+        """Save to a named slot, which becomes the default for ``save`` and ``load``.
+
+        Raises:
+            SaveError: saving is off, the name is not allowed, or the write failed.
+        """
+        folder = self._folder()
+        check_slot_name(slot)
+        if slot in (AUTOSAVE, self.autosave_slot):
+            raise SaveError(f"'{slot}' is where the game saves itself after every choice; "
+                            "give your save another name")
+        notices = folder.write(slot, self._save_of(state))
+        self.slot = slot
+        return notices
+
+    def _save_of(self, state: GameState) -> SaveGame:
+        return make_save(self.story, state, self.undo, saved_at=self.now())
+
+    def _folder(self) -> SaveFolder:
+        if self.folder is None:
+            raise SaveError("saving is off in this game")
+        return self.folder
+
+    # --- loading ------------------------------------------------------------------
+
+    def is_autosave(self, slot: str) -> bool:
+        return slot in (AUTOSAVE, self.autosave_slot)
+
+    def open(self, slot: str) -> Opening:
+        """Read a slot (``autosave`` means this story's autosave) and carry it over to the
+        story; nothing changes until ``adopt``.
+
+        Raises:
+            SaveError: no such slot, an unreadable save, or a save of another story.
+        """
+        slot = self.autosave_slot if slot == AUTOSAVE else slot
+        loaded = self._folder().read(slot)
+        return Opening(slot, loaded, resume(self.story, loaded.save, source=str(loaded.path)))
+
+    def adopt(self, opening: Opening) -> GameState:
+        """Make an opened save the game being played; return its state."""
+        self.undo = opening.resumption.undo
+        if not self.is_autosave(opening.slot):
+            self.slot = opening.slot
+        return opening.resumption.state

@@ -1,0 +1,293 @@
+"""The save format: one game as a human-readable JSON document, and back.
+
+A save holds a format version (``palace_save``), the story it belongs to (id,
+title, version and a fingerprint of its files), when it was saved, a summary
+for listings, the game state, the undo history (as patches, see ``undo``) and a
+SHA-256 checksum of everything else. Documents from older format versions are
+carried forward by a chain of migrations, one function per version step.
+
+Rule: pure. Text in, ``SaveGame`` out (or a ``SaveError`` naming the source and
+what is wrong); files are ``savefiles``' business, stories ``resume``'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from palace.checkedjson import Data, ShapeError
+from palace.clock import format_hhmm
+from palace.errors import SaveError
+from palace.model import Story
+from palace.state import GameState
+from palace.statecodec import JsonObject, state_from_json, state_to_json
+from palace.undo import history_from_json, history_to_json
+
+
+SAVE_FORMAT_VERSION = 1
+MIN_COMPATIBLE_VERSION = 0
+FORMAT_KEY = "palace_save"
+CHECKSUM_KEY = "checksum"
+_CHECKSUM_PREFIX = "sha256:"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStamp:
+    """Which story, and which version of it, a save was made with."""
+
+    id: str
+    title: str
+    version: str
+    fingerprint: str
+    """The story's content hash; empty when unknown (a save from format 0)."""
+
+    @classmethod
+    def of(cls, story: Story) -> StoryStamp:
+        return cls(story.id, story.title, story.version, story.fingerprint)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a list of saves shows, in the story's own words at the time of saving."""
+
+    role: str
+    scene: str
+    clock: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaveHeader:
+    """Everything about a save but its states: enough to list it."""
+
+    story: StoryStamp
+    saved_at: datetime
+    summary: Summary
+
+
+@dataclass(frozen=True, slots=True)
+class SaveGame:
+    header: SaveHeader
+    state: GameState
+    undo: tuple[GameState, ...] = ()
+    """The states before the last choices, oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A save read from text, with what the player should be told about reading it."""
+
+    save: SaveGame
+    notices: tuple[str, ...] = ()
+
+
+def make_save(story: Story, state: GameState, undo: Sequence[GameState], *,
+              saved_at: datetime) -> SaveGame:
+    summary = Summary(role=story.roles[state.role].name, scene=story.scenes[state.scene].title,
+                      clock=story.clock.short(state.clock))
+    return SaveGame(SaveHeader(StoryStamp.of(story), saved_at, summary), state, tuple(undo))
+
+
+def encode(save: SaveGame) -> str:
+    """The save as indented JSON text, its checksum last."""
+    header = save.header
+    document: JsonObject = {
+        FORMAT_KEY: SAVE_FORMAT_VERSION,
+        "story": {"id": header.story.id, "title": header.story.title,
+                  "version": header.story.version, "fingerprint": header.story.fingerprint},
+        "saved_at": header.saved_at.isoformat(timespec="microseconds"),
+        "summary": {"role": header.summary.role, "scene": header.summary.scene,
+                    "clock": header.summary.clock},
+        "state": state_to_json(save.state),
+        "undo": history_to_json(save.state, save.undo),
+    }
+    document[CHECKSUM_KEY] = checksum(document)
+    return _layout(document)
+
+
+def _layout(document: JsonObject) -> str:
+    """Indented JSON, but one line per undo step: easier to read, and quick to write."""
+    members = []
+    for key, value in document.items():
+        if key == "undo" and value:
+            steps = ",\n".join(f"    {_compact(step)}" for step in value)
+            text = f"[\n{steps}\n  ]"
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        members.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(members) + "\n}\n"
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def checksum(document: JsonObject) -> str:
+    """SHA-256 of the document without its checksum, in a canonical JSON form."""
+    payload = {key: value for key, value in document.items() if key != CHECKSUM_KEY}
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CHECKSUM_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def decode(data: bytes, *, source: str) -> Decoded:
+    """Read a whole save.
+
+    Raises:
+        SaveError: naming ``source`` and what is wrong: not JSON, cut short, a failed
+            checksum, an unknown format version, or a field of the wrong type.
+    """
+    document, notices = _checked_document(data, source)
+    root = Data(document)
+    try:
+        header = _header_from_json(root)
+        state = state_from_json(root.field("state"))
+        undo = history_from_json(state, root.field("undo"))
+    except ShapeError as error:
+        raise SaveError(f"{source}: {error}") from None
+    return Decoded(SaveGame(header, state, undo), notices)
+
+
+def decode_header(data: bytes, *, source: str) -> tuple[SaveHeader, tuple[str, ...]]:
+    """Read only what a listing needs; the checksum still covers the whole file."""
+    document, notices = _checked_document(data, source)
+    try:
+        return _header_from_json(Data(document)), notices
+    except ShapeError as error:
+        raise SaveError(f"{source}: {error}") from None
+
+
+def verify(data: bytes, *, source: str) -> None:
+    """Raise ``SaveError`` unless ``data`` is an intact save (valid JSON, checksum good)."""
+    _checked_document(data, source)
+
+
+def _checked_document(data: bytes, source: str) -> tuple[JsonObject, tuple[str, ...]]:
+    document = _parse(data, source)
+    version = _format_of(document, source)
+    notices: list[str] = []
+    if version >= 1:
+        notices += _check_checksum(document, source)
+    while version < SAVE_FORMAT_VERSION:
+        document = MIGRATIONS[version](document)
+        version += 1
+        if version == SAVE_FORMAT_VERSION:
+            notices.append(f"{source} was written in save format {version - 1}; it is read "
+                           f"as format {version} and will be saved that way.")
+    return document, tuple(notices)
+
+
+def _parse(data: bytes, source: str) -> JsonObject:
+    if not data.strip():
+        raise SaveError(f"{source}: the file is empty; it was never written in full")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SaveError(f"{source}: not UTF-8 text (bad byte at offset {error.start}); "
+                        "this is not a Palace save, or it is damaged") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        # A string left open runs to the end of the text: that too is a file cut short.
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+            raise SaveError(f"{source}: the file stops in the middle ({len(data)} bytes): "
+                            "it was cut short") from None
+        raise SaveError(f"{source}: not valid JSON: {error.msg} (line {error.lineno}, "
+                        f"column {error.colno})") from None
+    except RecursionError:
+        raise SaveError(f"{source}: the JSON is nested too deeply to be a save") from None
+    if not isinstance(document, dict) or FORMAT_KEY not in document:
+        raise SaveError(f"{source}: not a Palace save (it has no '{FORMAT_KEY}' field)")
+    return document
+
+
+def _format_of(document: JsonObject, source: str) -> int:
+    version = document[FORMAT_KEY]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SaveError(f"{source}: the save format version should be a whole number, "
+                        f"found {json.dumps(version)}")
+    if version > SAVE_FORMAT_VERSION:
+        raise SaveError(f"{source}: made by a newer Palace (save format {version}); this "
+                        f"Palace reads formats {MIN_COMPATIBLE_VERSION} to "
+                        f"{SAVE_FORMAT_VERSION}: update Palace to load it")
+    if version < MIN_COMPATIBLE_VERSION:
+        raise SaveError(f"{source}: save format {version} is too old (saw {version}, but "
+                        f"the minimum is {MIN_COMPATIBLE_VERSION}), so it cannot be loaded")
+    return version
+
+
+def _check_checksum(document: JsonObject, source: str) -> list[str]:
+    recorded = document.get(CHECKSUM_KEY)
+    if recorded is None:
+        return [f"{source} has no checksum (edited by hand?); it is read as it stands."]
+    if recorded != checksum(document):
+        raise SaveError(f"{source}: the checksum does not match the contents: the file was "
+                        "damaged, or edited after it was saved")
+    return []
+
+
+def _header_from_json(root: Data) -> SaveHeader:
+    story = root.field("story")
+    summary = root.field("summary")
+    return SaveHeader(
+        story=StoryStamp(id=story.field("id").text(), title=story.field("title").text(),
+                         version=story.field("version").text(),
+                         fingerprint=story.field("fingerprint").text()),
+        saved_at=_moment(root.field("saved_at")),
+        summary=Summary(role=summary.field("role").text(), scene=summary.field("scene").text(),
+                        clock=summary.field("clock").text()),
+    )
+
+
+def _moment(data: Data) -> datetime:
+    text = data.text()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise data.fail(f'expected a date and time, found the text "{text}"') from None
+    if moment.tzinfo is None:
+        raise data.fail("the time of saving has no time zone")
+    return moment
+
+
+# --- migrations of the save format ---------------------------------------------------
+
+def _from_0_to_1(old: JsonObject) -> JsonObject:
+    """Format 0, a flat record without checksum, fingerprint or undo, to format 1.
+
+    It only moves fields; the format-1 reader checks their types afterwards.
+    """
+    saved = old.get("saved")
+    clock = old.get("clock")
+    return {
+        FORMAT_KEY: 1,
+        "story": {"id": old.get("story"), "title": old.get("story"),
+                  "version": old.get("story_version"), "fingerprint": ""},
+        "saved_at": (datetime.fromtimestamp(saved, UTC).isoformat()
+                     if isinstance(saved, int | float) and not isinstance(saved, bool)
+                     else saved),
+        "summary": {"role": old.get("role"), "scene": old.get("scene"),
+                    "clock": format_hhmm(clock) if isinstance(clock, int) else ""},
+        "state": {
+            "role": old.get("role"), "scene": old.get("scene"), "clock": clock,
+            "variables": old.get("vars"), "visits": old.get("visits"),
+            "documents": old.get("documents"), "read": old.get("read"),
+            "accounts": _accounts_from_0(old.get("accounts")),
+            "taken": old.get("taken"), "history": old.get("history"),
+        },
+        "undo": [],
+    }
+
+
+def _accounts_from_0(entries: Any) -> Any:
+    """Format 0 wrote each account entry as a list, ``[beat, account, scene, clock]``."""
+    if not isinstance(entries, list):
+        return entries
+    return [dict(zip(("beat", "account", "scene", "clock"), item, strict=True))
+            if isinstance(item, list) and len(item) == 4 else item for item in entries]
+
+
+MIGRATIONS: dict[int, Callable[[JsonObject], JsonObject]] = {0: _from_0_to_1}
+"""Format N -> the function that turns a format-N document into format N+1."""
