@@ -260,6 +260,7 @@ class Session:
         self.record(layout.plain_text(lines) + "\n")
 
     def status(self) -> Status:
+        """What the status bar shows: role, clock, place and unread documents."""
         if self.state is None:
             return Status(self.story.title)
         state, story = self.state, self.story
@@ -270,7 +271,6 @@ class Session:
             location=story.locations[story.scenes[state.scene].location].name,
             unread=sum(1 for document in state.documents if document not in state.read),
         )
-
 
     def show_title(self) -> None:
         story, width = self.story, self.width
