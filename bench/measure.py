@@ -26,6 +26,8 @@ from pathlib import Path
 TIMEOUT = 60.0
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[1;1R"
+MORE = b"-- more --"
+ROWS, COLUMNS = 200, 100
 _ESCAPES = re.compile(r"""
     \x1b\[[0-?]*[ -/]*[@-~]           # CSI: colours, cursor moves, erasing
   | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)  # OSC: the window title
@@ -86,10 +88,11 @@ def time_marks_on_pipe(argv: Sequence[str], env: Mapping[str, str], marks: Marks
 
 def time_marks_on_terminal(argv: Sequence[str], env: Mapping[str, str],
                            marks: Marks) -> Marks:
-    """Run ``argv`` on a new 100x30 pseudo-terminal, answering its cursor-position
-    queries as a terminal would, and note when each mark appears."""
+    """Run ``argv`` on a new pseudo-terminal, tall enough that the first scene needs
+    no paging, answering its cursor-position queries as a terminal would and any
+    ``-- more --`` with ``q``; note when each mark appears."""
     leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
     started = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdin=follower, stdout=follower,
                                stderr=follower, start_new_session=True)
@@ -98,6 +101,8 @@ def time_marks_on_terminal(argv: Sequence[str], env: Mapping[str, str],
     def answer(chunk: bytes) -> None:
         if CURSOR_QUERY in chunk:
             os.write(leader, CURSOR_REPLY)
+        if MORE in chunk:
+            os.write(leader, b"q")
 
     try:
         _watch(leader, marks, started, answer)

@@ -68,8 +68,7 @@ def start(story: Story, role: str) -> GameState:
 def view(story: Story, state: GameState) -> View:
     """Render the current scene for ``state``: its text, and every choice the player may see."""
     scene = _scene(story, state.scene)
-    role_names = story.role_names()
-    paragraphs = tuple(_render_passages(story, scene, state, role_names))
+    paragraphs = tuple(_render_passages(story, scene, state))
     if scene.ending is not None:
         return View(scene, paragraphs, (), scene.ending)
     if scene.next:
@@ -77,8 +76,7 @@ def view(story: Story, state: GameState) -> View:
         if _next_target(scene, state) is not None:
             choices = (ChoiceView(CONTINUE, "Continue", True),)
         return View(scene, paragraphs, choices, None)
-    shown = tuple(_choice_view(story, choice, state, role_names)
-                  for choice in _offered(scene, state))
+    shown = tuple(_choice_view(story, choice, state) for choice in _offered(scene, state))
     return View(scene, paragraphs, tuple(c for c in shown if c is not None), None)
 
 
@@ -224,14 +222,13 @@ def _recorded(accounts: tuple[AccountEntry, ...], tag: Tag, scene_id: str,
     return tuple(entries)
 
 
-def _render_passages(story: Story, scene: Scene, state: GameState,
-                     role_names: Mapping[str, str]) -> Iterator[str]:
+def _render_passages(story: Story, scene: Scene, state: GameState) -> Iterator[str]:
     for passage in scene.passages:
         holds = passage.condition is None or passage.condition.holds(state)
         template = passage.text if holds else passage.otherwise
         if template is None:
             continue
-        text = template.render(state, clock=story.clock, role_names=role_names)
+        text = template.render(state, clock=story.clock, roles=story.roles)
         yield from _paragraphs(text)
 
 
@@ -261,9 +258,8 @@ def _offered(scene: Scene, state: GameState) -> Iterator[Choice]:
         yield choice
 
 
-def _choice_view(story: Story, choice: Choice, state: GameState,
-                 role_names: Mapping[str, str]) -> ChoiceView | None:
-    text = choice.text.render(state, clock=story.clock, role_names=role_names)
+def _choice_view(story: Story, choice: Choice, state: GameState) -> ChoiceView | None:
+    text = choice.text.render(state, clock=story.clock, roles=story.roles)
     if choice.condition is None or choice.condition.holds(state):
         return ChoiceView(choice.id, text, True)
     if choice.unavailable is Visibility.HIDDEN:

@@ -197,9 +197,10 @@ def decode_all(story: Story) -> None:
 class LazyMapping(Mapping[str, object]):
     """A read-only mapping of ids to model objects decoded from the cache on first use.
 
-    An entry that fails to decode (possible only for a file crafted to pass the
-    checksum) is not trusted: the whole mapping is taken from the story loaded
-    from its files instead.
+    Once every entry is decoded it answers as fast as a dict: the engine looks up
+    scenes at every step. An entry that fails to decode (possible only for a file
+    crafted to pass the checksum) is not trusted: the whole mapping is taken from
+    the story loaded from its files instead.
     """
 
     def __init__(self, entries: dict[str, object], decode: Callable[[object], object],
@@ -208,22 +209,26 @@ class LazyMapping(Mapping[str, object]):
         self._decode = decode
         self._fallback = fallback
         self._decoded: dict[str, object] = {}
+        self._complete = not entries
 
     def __getitem__(self, key: str) -> object:
-        found = self._decoded.get(key)
-        if found is None:
-            found = self._decoded[key] = self._decode_entry(key)
-        return found
+        try:
+            return self._decoded[key]
+        except KeyError:
+            value = self._decoded[key] = self._decode_entry(key)
+            return value
 
     def _decode_entry(self, key: str) -> object:
-        blob = self._entries[key]
+        blob = self._entries[key]  # a KeyError here is the caller's: no such entry
         try:
             if type(blob) is not bytes:
                 raise CodecError("an entry is not stored as bytes")
             return self._decode(marshal.loads(blob))
         except _UNREADABLE:
-            self._entries = dict.fromkeys(self._fallback())
-            self._decoded = dict(self._fallback())
+            rebuilt = self._fallback()
+            self._entries = dict.fromkeys(rebuilt)
+            self._decoded = dict(rebuilt)
+            self._complete = True
             return self._decoded[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -237,17 +242,22 @@ class LazyMapping(Mapping[str, object]):
 
     def decode_all(self) -> None:
         """Decode every entry not decoded yet, as the tools that walk the story need."""
+        if self._complete:
+            return
         with collector_paused():
             for key in self._entries:
                 self[key]
+        # In the stored order, whatever order the entries were first asked for in.
+        self._decoded = {key: self._decoded[key] for key in self._entries}
+        self._complete = True
 
     def values(self) -> ValuesView[object]:
         self.decode_all()
-        return {key: self._decoded[key] for key in self._entries}.values()
+        return self._decoded.values()
 
     def items(self) -> ItemsView[str, object]:
         self.decode_all()
-        return {key: self._decoded[key] for key in self._entries}.items()
+        return self._decoded.items()
 
     def __repr__(self) -> str:
         return f"LazyMapping({len(self._entries)} entries, {len(self._decoded)} decoded)"
