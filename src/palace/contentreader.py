@@ -12,6 +12,7 @@ from palace import expr
 from palace.errors import ExpressionError
 from palace.manifestreader import ManifestReader
 from palace.model import (
+    NO_EFFECTS,
     Beat,
     Choice,
     Condition,
@@ -75,7 +76,7 @@ class ContentReader:
         location = self._reference(found.get("location"), self.header.locations, "location")
         act = reader.text(found["act"], "act") if "act" in found else None
         passages = self._passages(found["text"], what) if "text" in found else ()
-        effects = self._effects(found["effects"]) if "effects" in found else Effects()
+        effects = self._effects(found["effects"]) if "effects" in found else NO_EFFECTS
         tag = self._tag(found, what, node)
         choices = self._choices(found, scene_id)
         next_rules = self._next(found["next"]) if "next" in found else ()
@@ -170,7 +171,7 @@ class ContentReader:
         text = self._template(found["text"], "choice text") if "text" in found else None
         target = self._reference(found.get("to"), self.scope.scenes, "scene")
         condition = self._condition(found["if"]) if "if" in found else None
-        effects = self._effects(found["effects"]) if "effects" in found else Effects()
+        effects = self._effects(found["effects"]) if "effects" in found else NO_EFFECTS
         roles = self._roles(found["role"]) if "role" in found else ()
         once = bool(reader.flag(found["once"], "once")) if "once" in found else False
         visibility = self._visibility(found)
@@ -262,7 +263,7 @@ class ContentReader:
         reader = self.reader
         found = reader.fields(node, "effects", EFFECT_FIELDS)
         if found is None:
-            return Effects()
+            return NO_EFFECTS
         assignments = self._assignments(found["set"]) if "set" in found else ()
         increments = self._increments(found["add"]) if "add" in found else ()
         advance = 0

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from palace.abstract import Abstract, Facts, number_domain, truth_values
 from palace.expr import Name, Type, names_in
-from palace.model import Choice, Condition, Effects, NextRule, Scene, Story
+from palace.model import NO_EFFECTS, Choice, Condition, Effects, NextRule, Scene, Story
 from palace.state import Value
 
 
@@ -50,7 +50,7 @@ def ways_on(scene: Scene) -> tuple[WayOn, ...]:
     if scene.choices:
         return tuple(WayOn(scene.id, c.target, c.condition, c.effects, c.roles, i, choice=c)
                      for i, c in enumerate(scene.choices))
-    return tuple(WayOn(scene.id, r.target, r.condition, Effects(), (), i, rule=r)
+    return tuple(WayOn(scene.id, r.target, r.condition, NO_EFFECTS, (), i, rule=r)
                  for i, r in enumerate(scene.next))
 
 

@@ -201,11 +201,11 @@ class FileReader:
 
     def _enter(self, node: Node) -> bool:
         """Refuse explicit tags (anchors and aliases were refused while composing)."""
-        if node.tag not in _PLAIN_TAGS:
-            self.error(node, f"YAML tag '{node.tag}' is not allowed in a story; remove it",
-                       "yaml-tag")
-            return False
-        return True
+        if node.tag in _PLAIN_TAGS:
+            return True
+        self.error(node, f"YAML tag '{node.tag}' is not allowed in a story; remove it",
+                   "yaml-tag")
+        return False
 
     def fields(self, node: Node, kind: str, spec: FieldSpec) -> dict[str, Node] | None:
         """Read a mapping whose keys must come from ``spec``; report unknown,
@@ -214,12 +214,15 @@ class FileReader:
             self.error(node, f"{kind} must be a mapping of fields, found {_kind_of(node)}",
                        "wrong-type")
             return None
-        if not self._enter(node):
+        if node.tag not in _PLAIN_TAGS and not self._enter(node):
             return None
         found: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node, kind)
-            if key is None:
+            # The checks of ``_key``, inline: every mapping of every scene comes here.
+            if isinstance(key_node, ScalarNode) and key_node.tag in _PLAIN_TAGS:
+                key: str = key_node.value
+            else:
+                self._key(key_node, kind)  # reports what is wrong with it
                 continue
             if key in found:
                 first = found[key].start_mark.line + 1
@@ -282,7 +285,7 @@ class FileReader:
         if not isinstance(node, ScalarNode):
             self.error(node, f"{what} must be text, found {_kind_of(node)}", "wrong-type")
             return None
-        if not self._enter(node):
+        if node.tag not in _PLAIN_TAGS and not self._enter(node):
             return None
         value: str = node.value
         if value in _NULL_WORDS and _plain(node):
@@ -290,8 +293,8 @@ class FileReader:
             return None
         return value
 
-    def text(self, node: Node, what: str) -> str | None:
-        return self.scalar(node, what)
+    text = scalar
+    """Text in the story's prose sense; read as any scalar is (the same method)."""
 
     def identifier(self, node: Node, what: str) -> str | None:
         value = self.scalar(node, what)
