@@ -68,7 +68,7 @@ def start(story: Story, role: str) -> GameState:
 def view(story: Story, state: GameState) -> View:
     """Render the current scene for ``state``: its text, and every choice the player may see."""
     scene = _scene(story, state.scene)
-    paragraphs = tuple(_render_passages(story, scene, state))
+    paragraphs = _shown_paragraphs(story, scene, state)
     if scene.ending is not None:
         return View(scene, paragraphs, (), scene.ending)
     if scene.next:
@@ -76,8 +76,9 @@ def view(story: Story, state: GameState) -> View:
         if _next_target(scene, state) is not None:
             choices = (ChoiceView(CONTINUE, "Continue", True),)
         return View(scene, paragraphs, choices, None)
-    shown = tuple(_choice_view(story, choice, state) for choice in _offered(scene, state))
-    return View(scene, paragraphs, tuple(c for c in shown if c is not None), None)
+    shown = [view for view in (_choice_view(story, choice, state)
+                               for choice in _offered(scene, state)) if view is not None]
+    return View(scene, paragraphs, tuple(shown), None)
 
 
 def available_choices(story: Story, state: GameState) -> list[str]:
@@ -222,14 +223,14 @@ def _recorded(accounts: tuple[AccountEntry, ...], tag: Tag, scene_id: str,
     return tuple(entries)
 
 
-def _render_passages(story: Story, scene: Scene, state: GameState) -> Iterator[str]:
+def _shown_paragraphs(story: Story, scene: Scene, state: GameState) -> tuple[str, ...]:
+    shown: list[str] = []
     for passage in scene.passages:
         holds = passage.condition is None or passage.condition.holds(state)
         template = passage.text if holds else passage.otherwise
-        if template is None:
-            continue
-        text = template.render(state, clock=story.clock, roles=story.roles)
-        yield from _paragraphs(text)
+        if template is not None:
+            shown += _paragraphs(template.render(state, clock=story.clock, roles=story.roles))
+    return tuple(shown)
 
 
 def paragraphs_of(text: str) -> Iterator[str]:
@@ -259,11 +260,12 @@ def _offered(scene: Scene, state: GameState) -> Iterator[Choice]:
 
 
 def _choice_view(story: Story, choice: Choice, state: GameState) -> ChoiceView | None:
-    text = choice.text.render(state, clock=story.clock, roles=story.roles)
-    if choice.condition is None or choice.condition.holds(state):
-        return ChoiceView(choice.id, text, True)
-    if choice.unavailable is Visibility.HIDDEN:
+    available = choice.condition is None or choice.condition.holds(state)
+    if not available and choice.unavailable is Visibility.HIDDEN:
         return None
+    text = choice.text.render(state, clock=story.clock, roles=story.roles)
+    if available:
+        return ChoiceView(choice.id, text, True)
     return ChoiceView(choice.id, text, False, choice.reason or "Not possible now.")
 
 
