@@ -34,6 +34,8 @@ from measure import Marks, run_task, time_marks_on_pipe, time_marks_on_terminal,
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 1000, 10_000)
+START_RUNS = 3
+"""Start-ups take a fraction of a second and vary most: three times as many runs."""
 PYTHON = sys.executable
 
 
@@ -245,7 +247,7 @@ class Bench:
 
         time_marks_on_pipe(plain, self.env, Marks(story.title, prompts))  # bytecode, cache
         floors, starts, warm, cold = [], [], [], []
-        for _ in range(self.repeat):  # in turn, so a busy moment slows all of them alike
+        for _ in range(START_RUNS * self.repeat):  # in turn: a busy moment slows all alike
             floors.append(self.python("import yaml")())
             starts.append(self.python("pass")())
             warm.append(plain_marks(cold=False))
@@ -267,7 +269,7 @@ class Bench:
         argv = [PYTHON, "-m", "palace", "play", "--role", role]
         floor = self.python("import prompt_toolkit")
         marks, floors = [], []
-        for _ in range(self.repeat):
+        for _ in range(START_RUNS * self.repeat):
             floors.append(floor())
             marks.append(time_marks_on_terminal(argv, self.env, Marks(title, 1)))
         name = "`python -c \"import prompt_toolkit\"`"
@@ -372,7 +374,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for size in options.sizes:
             rows += bench.loading(size)
         rows += bench.testing(max(options.sizes)) + bench.saving()
-    print(f"{machine()}; each figure the median of {options.repeat} runs.\n")
+    print(f"{machine()}; each figure the median of {options.repeat} runs "
+          f"({START_RUNS * options.repeat} for start-ups).\n")
     print(render_table(rows))
     print(render_growth(rows, options.sizes))
     print(render_targets(evaluate_targets(rows, largest=max(options.sizes))))
