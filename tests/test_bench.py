@@ -22,7 +22,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 @pytest.fixture(scope="module")
 def bench() -> Iterator[SimpleNamespace]:
     """The bench scripts' modules, imported as ``bench/run.py`` imports them."""
-    names = ("generate", "measure", "run")
+    names = ("generate", "measure", "table")
     sys.path.insert(0, str(BENCH))
     try:
         yield SimpleNamespace(**{name: importlib.import_module(name) for name in names})
@@ -93,21 +93,21 @@ class TestReadingOutput:
 
 class TestTable:
     def rows(self, bench, *, prompt: float = 0.12, cold: float = 2.0):
-        run = bench.run
-        big = run.scenes_label(10_000)
+        table = bench.table
+        big = table.scenes_label(10_000)
         return [
-            run.Row(run.START, run.PLAIN_WARM_PROMPT, run.SHIPPED, prompt,
+            table.Row(table.START, table.PLAIN_WARM_PROMPT, table.SHIPPED, prompt,
                     floor="import yaml", floor_value=0.1),
-            run.Row(run.LOADING, run.COMPOSE, big, 1.5),
-            run.Row(run.LOADING, run.COLD_LOAD, big, cold, floor="compose", floor_value=1.5),
-            run.Row(run.LOADING, run.COLD_LOAD, run.scenes_label(1000), cold / 10,
+            table.Row(table.LOADING, table.COMPOSE, big, 1.5),
+            table.Row(table.LOADING, table.COLD_LOAD, big, cold, floor="compose", floor_value=1.5),
+            table.Row(table.LOADING, table.COLD_LOAD, table.scenes_label(1000), cold / 10,
                     floor="compose", floor_value=0.15),
-            run.Row(run.LOADING, run.PEAK_MEMORY, big, 250, unit="MB"),
-            run.Row(run.TESTING, run.ENGINE, run.SHIPPED, 40_000, unit="steps/s"),
+            table.Row(table.LOADING, table.PEAK_MEMORY, big, 250, unit="MB"),
+            table.Row(table.TESTING, table.ENGINE, table.SHIPPED, 40_000, unit="steps/s"),
         ]
 
     def test_rows_are_tabled_by_section_with_their_ratios(self, bench):
-        table = bench.run.render_table(self.rows(bench))
+        table = bench.table.render_table(self.rows(bench))
         assert table.splitlines()[:4] == [
             "### Start-up", "",
             "| figure | story | median | floor | floor median | ratio |",
@@ -119,11 +119,11 @@ class TestTable:
         assert "| 40,000 steps/s |" in table
 
     def test_growth_is_shown_per_scene(self, bench):
-        growth = bench.run.render_growth(self.rows(bench), [1000, 10_000])
+        growth = bench.table.render_growth(self.rows(bench), [1000, 10_000])
         assert "| cold load (no cache) | 200 | 200 |" in growth
 
     def test_targets_are_judged_against_their_limits(self, bench):
-        targets = bench.run.evaluate_targets(self.rows(bench), largest=10_000)
+        targets = bench.table.evaluate_targets(self.rows(bench), largest=10_000)
         met = {t.goal.split(" ≤")[0].split(" ≥")[0].split(" <")[0]: t.met for t in targets}
         assert met == {
             "warm start to the first choice prompt (plain)": True,
@@ -131,9 +131,9 @@ class TestTable:
             "peak memory for 10,000 scenes": True,
             "the engine": False,
         }
-        assert bench.run.render_targets(targets).count("**no**") == 2
+        assert bench.table.render_targets(targets).count("**no**") == 2
 
     def test_a_target_not_measured_is_left_out(self, bench):
-        targets = bench.run.evaluate_targets(self.rows(bench)[:1], largest=10_000)
+        targets = bench.table.evaluate_targets(self.rows(bench)[:1], largest=10_000)
         assert [t.goal for t in targets] == [
             "warm start to the first choice prompt (plain) ≤ 1.5 × `import yaml`"]

@@ -14,10 +14,11 @@ from types import ModuleType
 import pytest
 
 from palace import loader, storycache
+from palace.cachedstory import LazyMapping
 from palace.loader import load_story
 from palace.model import Story
 from palace.resources import shipped_story
-from palace.storycache import MAGIC, LazyMapping, cache_key, cache_path, load_story_cached
+from palace.storycache import MAGIC, cache_key, cache_path, load_story_cached
 from palace.storyfiles import read_story_files
 
 
@@ -245,22 +246,3 @@ def _forge(story_dir: Path, cache_dir: Path, payload: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(MAGIC + cache_key(files) + checksum + payload)
 
-
-class TestLazyMapping:
-    def mapping(self) -> LazyMapping:
-        entries: dict[str, object] = {k: marshal.dumps(k.upper()) for k in ("a", "b", "c")}
-        return LazyMapping(entries, lambda raw: raw, lambda: {})
-
-    def test_values_keep_the_stored_order_whatever_was_asked_first(self):
-        mapping = self.mapping()
-        assert mapping["c"] == "C"
-        assert list(mapping.values()) == ["A", "B", "C"]
-        assert next(iter(mapping.items())) == ("a", "A")
-
-    def test_an_unknown_key_is_a_key_error_not_a_rebuild(self):
-        mapping = self.mapping()
-        with pytest.raises(KeyError):
-            mapping["z"]
-        assert "z" not in mapping
-        assert mapping.get("z") is None
-        assert dict(mapping) == {"a": "A", "b": "B", "c": "C"}

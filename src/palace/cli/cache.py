@@ -45,7 +45,8 @@ def load_chosen_story(folder: Path | None, *, no_cache: bool = False,
     """The story in ``folder`` (the shipped story if None), through the cache unless it
     is turned off; ``whole`` decodes every scene at once, for the tools that walk them
     all (a player's game decodes each scene when it is first shown)."""
-    from palace.storycache import decode_all, load_story_cached
+    from palace.cachedstory import decode_all
+    from palace.storycache import load_story_cached
 
     story = load_story_cached(folder if folder is not None else shipped_story(),
                               cache_dir=cache_folder(no_cache=no_cache))
