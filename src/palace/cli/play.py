@@ -7,15 +7,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from palace.cli.cache import add_cache_option, load_chosen_story
 from palace.cli.saves import add_saves_option, saves_folder
-from palace.keeper import Keeper, Opening
-from palace.model import Story
-from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
-from palace.session import Console, Session
 from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
+
+
+# The game itself is imported by ``run``: every command builds this module's options.
+if TYPE_CHECKING:
+    from palace.keeper import Keeper, Opening
+    from palace.model import Story
+    from palace.session import Console
 
 
 NAME = "play"
@@ -48,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
+    from palace.keeper import Keeper
+    from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
+    from palace.session import Session
 
     story = load_chosen_story(options.story, no_cache=options.no_cache)
     if options.role is not None and options.role not in story.roles:
