@@ -66,24 +66,44 @@ class Marks:
         return "prompt" in self.seen
 
 
-def time_to_exit(argv: Sequence[str], env: Mapping[str, str]) -> float:
-    """Seconds from starting ``argv`` until it has exited."""
+@dataclass(frozen=True)
+class Exit:
+    """How long a process took, from start to exit: wall-clock and processor time."""
+
+    wall: float
+    cpu: float
+
+
+def time_to_exit(argv: Sequence[str], env: Mapping[str, str]) -> Exit:
+    """Run ``argv`` to its end."""
     started = time.perf_counter()
-    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True, timeout=TIMEOUT)
-    return time.perf_counter() - started
+    process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return _reap(process, started)
 
 
-def time_marks_on_pipe(argv: Sequence[str], env: Mapping[str, str], marks: Marks) -> Marks:
-    """Run ``argv`` with its output on a pipe and note when each mark appears."""
+def time_marks_on_pipe(argv: Sequence[str], env: Mapping[str, str],
+                       marks: Marks) -> tuple[Marks, Exit]:
+    """Run ``argv`` with its output on a pipe, note when each mark appears, and let it
+    run to its end (it should end by itself once its input runs out)."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert process.stdout is not None
-    _watch(process.stdout.fileno(), marks, started, lambda _chunk: None)
-    process.kill()
-    process.wait()
-    return marks
+    with process.stdout:
+        _watch(process.stdout.fileno(), marks, started, lambda _chunk: None)
+        process.stdout.read()  # the rest, so the process never waits on a full pipe
+    return marks, _reap(process, started)
+
+
+def _reap(process: subprocess.Popen[bytes], started: float) -> Exit:
+    """Wait for ``process`` to end and read its processor time from the kernel."""
+    _pid, status, usage = os.wait4(process.pid, 0)
+    ended = time.perf_counter()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{process.args!r} ended with exit code {process.returncode}")
+    return Exit(ended - started, usage.ru_utime + usage.ru_stime)
 
 
 def time_marks_on_terminal(argv: Sequence[str], env: Mapping[str, str],

@@ -28,7 +28,7 @@ from pathlib import Path
 from statistics import median
 
 from generate import write_story
-from measure import Marks, run_task, time_marks_on_pipe, time_marks_on_terminal, time_to_exit
+from measure import Exit, Marks, run_task, time_marks_on_pipe, time_marks_on_terminal, time_to_exit
 from table import (
     CHECK_COLD,
     CHECK_WARM,
@@ -39,11 +39,12 @@ from table import (
     LOADING,
     PEAK_MEMORY,
     PLAIN_COLD_PROMPT,
+    PLAIN_WARM_CPU,
+    PLAIN_WARM_CPU_VS_START,
     PLAIN_WARM_PROMPT,
     PLAIN_WARM_TITLE,
     PLAYTEST_RUNS,
     PLAYTEST_STEPS,
-    PROMPT_VS_START,
     SAVING,
     SHIPPED,
     START,
@@ -94,8 +95,8 @@ class Bench:
             values.append(measure())
         return median(values), median(floors)
 
-    def python(self, code: str) -> Callable[[], float]:
-        return lambda: time_to_exit([PYTHON, "-c", code], self.env)
+    def python(self, code: str) -> Exit:
+        return time_to_exit([PYTHON, "-c", code], self.env)
 
     # --- start-up ---------------------------------------------------------------------
 
@@ -105,41 +106,44 @@ class Bench:
 
         story = load_story_cached(shipped_story(), cache_dir=None)
         answers = self.work / "answers.txt"
-        answers.write_text("1\n", encoding="utf-8")
+        answers.write_text("1\n", encoding="utf-8")  # the role; then the input runs out
         plain = [PYTHON, "-m", "palace", "play", "--plain", "--input", str(answers)]
         prompts = 2 if len(story.roles) > 1 else 1
 
-        def plain_marks(*, cold: bool) -> Marks:
+        def play(*, cold: bool) -> tuple[Marks, Exit]:
             if cold:
                 self.clear_cache()
             return time_marks_on_pipe(plain, self.env, Marks(story.title, prompts))
 
-        time_marks_on_pipe(plain, self.env, Marks(story.title, prompts))  # bytecode, cache
+        play(cold=False)  # Python's bytecode and the story cache, as after installing
         floors, starts, warm, cold = [], [], [], []
         for _ in range(START_RUNS * self.repeat):  # in turn: a busy moment slows all alike
-            floors.append(self.python("import yaml")())
-            starts.append(self.python("pass")())
-            warm.append(plain_marks(cold=False))
-            cold.append(plain_marks(cold=True))  # and leaves the cache warm again
-        floor = median(floors)
-        rows = [
-            Row(START, PLAIN_WARM_TITLE, SHIPPED, median(m.seen["title"] for m in warm),
-                floor="`python -c \"import yaml\"`", floor_value=floor),
-            Row(START, PLAIN_WARM_PROMPT, SHIPPED, median(m.seen["prompt"] for m in warm),
-                floor="`python -c \"import yaml\"`", floor_value=floor),
-            Row(START, PLAIN_COLD_PROMPT, SHIPPED, median(m.seen["prompt"] for m in cold),
-                floor="`python -c \"import yaml\"`", floor_value=floor),
-            Row(START, PROMPT_VS_START, SHIPPED, median(m.seen["prompt"] for m in warm),
-                floor="`python -c pass`", floor_value=median(starts)),
+            floors.append(self.python("import yaml"))
+            starts.append(self.python("pass"))
+            warm.append(play(cold=False))
+            cold.append(play(cold=True))  # and leaves the cache warm again
+        yaml_floor = "`python -c \"import yaml\"`"
+        wall_floor = median(f.wall for f in floors)
+        return [
+            Row(START, PLAIN_WARM_TITLE, SHIPPED, median(m.seen["title"] for m, _ in warm),
+                floor=yaml_floor, floor_value=wall_floor),
+            Row(START, PLAIN_WARM_PROMPT, SHIPPED, median(m.seen["prompt"] for m, _ in warm),
+                floor=yaml_floor, floor_value=wall_floor),
+            Row(START, PLAIN_COLD_PROMPT, SHIPPED, median(m.seen["prompt"] for m, _ in cold),
+                floor=yaml_floor, floor_value=wall_floor),
+            Row(START, PLAIN_WARM_CPU, SHIPPED, median(e.cpu for _, e in warm),
+                floor=f"{yaml_floor}, processor time", floor_value=median(f.cpu for f in floors)),
+            Row(START, PLAIN_WARM_CPU_VS_START, SHIPPED, median(e.cpu for _, e in warm),
+                floor="`python -c pass`, processor time",
+                floor_value=median(s.cpu for s in starts)),
+            *self.terminal_startup(story.title, next(iter(story.roles))),
         ]
-        return rows + self.terminal_startup(story.title, next(iter(story.roles)))
 
     def terminal_startup(self, title: str, role: str) -> list[Row]:
         argv = [PYTHON, "-m", "palace", "play", "--role", role]
-        floor = self.python("import prompt_toolkit")
         marks, floors = [], []
         for _ in range(START_RUNS * self.repeat):
-            floors.append(floor())
+            floors.append(self.python("import prompt_toolkit").wall)
             marks.append(time_marks_on_terminal(argv, self.env, Marks(title, 1)))
         name = "`python -c \"import prompt_toolkit\"`"
         return [
@@ -195,7 +199,7 @@ class Bench:
 
         shipped = shipped_story()
         command = [PYTHON, "-m", "palace", "test", "--runs", "1000"]
-        whole = median(time_to_exit(command, self.env) for _ in range(self.repeat))
+        whole = median(time_to_exit(command, self.env).wall for _ in range(self.repeat))
         rows = [Row(TESTING, TEST_COMMAND, SHIPPED, whole)]
         stories = [(SHIPPED, shipped), (scenes_label(largest), self.work / f"story-{largest}")]
         for label, story in stories:

@@ -14,7 +14,9 @@ SHIPPED = "shipped"
 PLAIN_WARM_TITLE = "warm start to the title screen (plain)"
 PLAIN_WARM_PROMPT = "warm start to the first choice prompt (plain)"
 PLAIN_COLD_PROMPT = "cold start to the first choice prompt (plain)"
-PROMPT_VS_START = "warm start to the first choice prompt (plain), against bare Python"
+PLAIN_WARM_CPU = "warm start to the first choice prompt and out (plain), processor time"
+PLAIN_WARM_CPU_VS_START = ("warm start to the first choice prompt and out (plain), "
+                           "processor time, against bare Python")
 TERMINAL_TITLE = "warm start to the title screen (terminal)"
 TERMINAL_PROMPT = "warm start to the first choice prompt (terminal)"
 COMPOSE = "`yaml.compose` of every file"
@@ -123,8 +125,11 @@ def evaluate_targets(rows: Sequence[Row], *, largest: int) -> list[Target]:
     checks: list[tuple[str, Row | None, Callable[[Row], tuple[str, bool]]]] = [
         ("warm start to the first choice prompt (plain) ≤ 1.5 × `import yaml`",
          find(rows, PLAIN_WARM_PROMPT, SHIPPED), _ratio_at_most(1.5)),
-        ("shipped story's first choice prompt ≤ 0.1 s after the interpreter's start",
-         find(rows, PROMPT_VS_START, SHIPPED), _margin_at_most(0.1)),
+        ("the same, in processor time (what other programs do not change)",
+         find(rows, PLAIN_WARM_CPU, SHIPPED), _ratio_at_most(1.5)),
+        ("shipped story's first choice prompt ≤ 0.1 s after the interpreter's start "
+         "(processor time)", find(rows, PLAIN_WARM_CPU_VS_START, SHIPPED),
+         _margin_at_most(0.1)),
         (f"cold load of {largest:,} scenes ≤ 1.3 × `yaml.compose`",
          find(rows, COLD_LOAD, big), _ratio_at_most(1.3)),
         (f"warm load of {largest:,} scenes ≤ 5 % of cold",

@@ -11,9 +11,13 @@ import argparse
 import gc
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from palace.model import Story
 from palace.resources import shipped_story
+
+
+if TYPE_CHECKING:
+    from palace.model import Story
 
 
 NAME = "cache"
