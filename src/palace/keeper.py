@@ -88,6 +88,10 @@ class Keeper:
         told = [*notices, *(["Autosave works again."] if recovered else [])]
         return " ".join(told) or None
 
+    def holds(self, state: GameState) -> bool:
+        """Whether the autosave holds ``state``, as last written in this sitting."""
+        return self.folder is not None and state == self._autosaved
+
     def autosave_if_changed(self, state: GameState) -> str | None:
         """Autosave unless the autosave already holds ``state`` (used when leaving)."""
         if state == self._autosaved:
