@@ -143,6 +143,9 @@ class SaveFolder:
     def _create_folder(self) -> None:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise SaveError(f"cannot create the saves folder {self.path}: a file of that name "
+                            "is in the way", code="save-folder") from None
         except OSError as error:
             raise SaveError(f"cannot create the saves folder {self.path}: {_why(error)}",
                             code="save-folder") from None
