@@ -27,6 +27,12 @@ def tiny_story() -> Story:
     return load_story(STORIES / "tiny")
 
 
+@pytest.fixture(scope="session")
+def mapped_story() -> Story:
+    """A two-role story with maps, beats with historical times and long text."""
+    return load_story(STORIES / "mapped")
+
+
 @pytest.fixture
 def stories_dir() -> Path:
     return STORIES

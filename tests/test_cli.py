@@ -58,6 +58,49 @@ class TestPlainPlay:
         assert "THE END: Surrender" in result.stdout
 
 
+class TestTranscriptOption:
+    def test_transcript_option_appends_the_whole_game(self, tmp_path):
+        path = tmp_path / "night.txt"
+        result = run_palace("--story", str(TINY), "--transcript", str(path),
+                            answers="1\n1\n2\n1\n")
+        assert result.returncode == 0
+        written = path.read_text(encoding="utf-8")
+        assert "> 2\n\nTHE GREAT HALL" in written
+        assert "THE END: It is over" in written
+        assert written.rstrip().endswith("[transcript ended]")
+
+    def test_a_transcript_that_cannot_be_written_does_not_stop_the_game(self, tmp_path):
+        result = run_palace("--story", str(TINY), "--transcript", str(tmp_path),
+                            answers="2\n1\n")
+        assert result.returncode == 0
+        assert "Cannot write a transcript to" in result.stdout
+        assert "THE END: Surrender" in result.stdout
+
+
+class TestTheme:
+    def test_unknown_theme_option_is_a_usage_error(self):
+        result = run_palace("--story", str(TINY), "--theme", "sepia")
+        assert result.returncode == 2
+        assert "invalid choice: 'sepia'" in result.stderr
+
+    def test_theme_comes_from_the_option_then_the_variable_then_dark(self, monkeypatch):
+        from palace.cli.play import chosen_theme
+
+        monkeypatch.setenv("PALACE_THEME", "light")
+        assert (chosen_theme("dark"), chosen_theme(None)) == ("dark", "light")
+        monkeypatch.delenv("PALACE_THEME")
+        assert chosen_theme(None) == "dark"
+
+    def test_unknown_theme_in_the_variable_is_reported_and_passed_over(self, monkeypatch,
+                                                                        capsys):
+        from palace.cli.play import chosen_theme
+
+        monkeypatch.setenv("PALACE_THEME", "Sepia")
+        assert chosen_theme(None) == "dark"
+        assert capsys.readouterr().err == ("palace: PALACE_THEME is 'sepia', which is not a "
+                                           "theme (dark, light); using dark\n")
+
+
 class TestExitCodes:
     def test_broken_story_reports_every_error_without_a_traceback(self, tmp_path):
         story = tmp_path / "story"
@@ -109,7 +152,8 @@ def test_no_color_plays_plain(monkeypatch):
 
 def test_engine_and_model_import_neither_yaml_nor_prompt_toolkit():
     code = ("import sys; import palace.engine, palace.model, palace.state, palace.expr, "
-            "palace.text, palace.debrief, palace.layout, palace.session, palace.clock;"
+            "palace.text, palace.debrief, palace.layout, palace.session, palace.clock, "
+            "palace.maps, palace.timeline, palace.glyphs, palace.theme, palace.transcript;"
             "print(sorted(m for m in ('yaml', 'prompt_toolkit') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, check=True)

@@ -141,7 +141,8 @@ def test_a_stop_signal_mid_game_saves_what_changed_and_exits_130(tmp_path, name)
     assert "It was quiet." in shown
     assert game.stderr.read().decode() == (
         f"palace: stopped by {name}\n"
-        "Your game is saved in its autosave; 'palace play --continue' resumes it.\n")
+        "Your game is autosaved: play again with --continue to take it up where you left "
+        "it.\n")
     saved = SaveFolder(tmp_path / "saves").read("autosave-tiny")
     assert (saved.save.state.scene, saved.save.state.read) == ("hall", {"memoir"})
     assert saved.notices == ()
@@ -161,7 +162,8 @@ def test_output_closed_early_is_a_message_and_the_game_is_saved(tmp_path):
     assert game.wait(timeout=60) == 1
     assert game.stderr.read().decode() == (
         "palace: the output was closed before everything was written (a closed pipe)\n"
-        "Your game is saved in its autosave; 'palace play --continue' resumes it.\n")
+        "Your game is autosaved: play again with --continue to take it up where you left "
+        "it.\n")
     state = SaveFolder(tmp_path / "saves").read("autosave-tiny").save.state
     assert state.variables["has_rifle"] is True
 

@@ -1,12 +1,16 @@
-"""End to end: the installed ``palace`` in a real terminal (tmux), typed at and read back."""
+"""End to end: the game in a real terminal (tmux), typed at and read back from the screen,
+at 60 and at 120 columns.
+
+The game runs as ``python -m palace`` with this checkout's ``src`` first on the path,
+so the tests drive this checkout's code whatever ``palace`` is installed.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,26 +19,58 @@ from palace.savefiles import SaveFolder
 from tmux import Tmux
 
 
-TINY = Path(__file__).parent / "stories" / "tiny"
+STORIES = Path(__file__).parent / "stories"
+TINY = STORIES / "tiny"
+MAPPED = STORIES / "mapped"
+SRC = Path(__file__).resolve().parent.parent / "src"
 
 pytestmark = pytest.mark.skipif(not Tmux.available(),
                                 reason="tmux is not installed (.ci/run installs it)")
 
+Start = Callable[..., Tmux]
+
 
 def palace_command() -> list[str]:
-    installed = shutil.which("palace")
-    return [installed] if installed else [sys.executable, "-m", "palace"]
+    return [sys.executable, "-m", "palace"]
 
 
 @pytest.fixture
-def game(tmp_path: Path) -> Iterator[Tmux]:
-    env = {"TERM": "xterm-256color", "PYTHONPATH": str(Path(__file__).parent.parent / "src")}
-    env.update({k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")})
-    session = Tmux([*palace_command(), "--story", str(TINY)], cwd=str(tmp_path), env=env)
+def start(tmp_path: Path) -> Iterator[Start]:
+    """Start the game in tmux: ``start(*arguments, width=, height=)``."""
+    sessions: list[Tmux] = []
+
+    def launch(*arguments: str, width: int = 80, height: int = 30) -> Tmux:
+        env = {"TERM": "xterm-256color", "PYTHONPATH": str(SRC), "LANG": "C.UTF-8"}
+        env.update({k: v for k, v in os.environ.items() if k in ("PATH", "HOME")})
+        session = Tmux([*palace_command(), *arguments], width=width, height=height,
+                       cwd=str(tmp_path), env=env)
+        sessions.append(session)
+        return session
+
     try:
-        yield session
+        yield launch
     finally:
-        session.close()
+        for session in sessions:
+            session.close()
+
+
+@pytest.fixture
+def game(start: Start) -> Tmux:
+    return start("--story", str(TINY))
+
+
+def on_the_bridge(start: Start, width: int, height: int = 30) -> Tmux:
+    """The mapped story at its first scene, as the Red Guard."""
+    game = start("--story", str(MAPPED), "--role", "guard", width=width, height=height)
+    game.wait_for("3. Wait on the bridge for the signal gun.")
+    game.wait_for_prompt()
+    return game
+
+
+def scene_lines(scrollback: str, heading: str, *, occurrence: int = -1) -> list[str]:
+    """The lines of a scene as shown: from its heading to the line before its choices."""
+    shown = scrollback.split(heading)[occurrence].split("\n")
+    return [line for line in shown[:next(n for n, line in enumerate(shown) if "1. " in line)]]
 
 
 def test_play_in_a_real_terminal(game: Tmux) -> None:
@@ -47,38 +83,128 @@ def test_play_in_a_real_terminal(game: Tmux) -> None:
     game.type("look")
     game.send("Enter")
     game.wait_for("AT THE GATE", count=2)
+
+
+@pytest.mark.parametrize("width", [60, 120])
+class TestAtTwoWidths:
+    def test_status_bar_shows_role_clock_and_place(self, start: Start, width: int) -> None:
+        game = on_the_bridge(start, width)
+        status = game.wait_for_status("1 unread")
+        assert status.startswith(" Red Guard │ 25 Oct 18:00 (7 Nov) │ Liteiny Bri")
+        assert status.endswith("1 unread")
+        assert len(status) <= width
+
+    def test_text_wraps_within_the_width(self, start: Start, width: int) -> None:
+        game = on_the_bridge(start, width)
+        lines = scene_lines(game.scrollback(), "ON THE BRIDGE")
+        assert len(lines) > 8
+        assert max(len(line.rstrip()) for line in lines) <= min(width - 1, 80)
+
+    def test_arrow_keys_pick_the_highlighted_choice(self, start: Start, width: int) -> None:
+        game = on_the_bridge(start, width)
+        game.send("Down")
+        game.wait_for_screen("› 1. Cross to the square")
+        game.send("Down")  # choice 2 cannot be taken: the highlight passes over it
+        game.wait_for_screen("› 3. Wait on the bridge for the signal gun.")
+        game.wait_for_prompt("3")
+        game.send("Enter")
+        game.wait_for("PALACE SQUARE")
+        game.wait_for_prompt()
+        game.wait_for_status("25 Oct 21:52 (7 Nov) │ Palace Square")
+
+    def test_ctrl_c_asks_instead_of_leaving(self, start: Start, width: int) -> None:
+        game = on_the_bridge(start, width)
+        game.send("C-c")
+        game.wait_for("Leave the night here? (y/n)")
+        game.type("n")
+        game.send("Enter")
+        game.wait_for("You stay.")
+        game.wait_for_prompt()
+        assert not game.has_exited()
+        game.type("look")
+        game.send("Enter")
+        game.wait_for("ON THE BRIDGE", count=2)
+        game.wait_for_prompt()
+        game.send("C-c")
+        game.wait_for("Leave the night here? (y/n)", count=2)
+        game.send("C-c")
+        assert game.wait_for_exit() == 130
+        assert "Traceback" not in game.scrollback()
+
+
+def test_a_resize_rewraps_what_comes_next(start: Start) -> None:
+    game = on_the_bridge(start, 120)
+    game.wait_for_status("Liteiny Bridge │ 1 unread")
+    game.resize(60, 30)
+    game.wait_for_status("Liteiny Brid… │ 1 unread")  # the status bar is redrawn to fit
+    game.type("look")
+    game.send("Enter")
+    game.wait_for("ON THE BRIDGE", count=2)
     game.wait_for_prompt()
+    after = scene_lines(game.scrollback(), "ON THE BRIDGE", occurrence=2)
+    assert len(after) > 10
+    assert max(len(line.rstrip()) for line in after) <= 59
+    assert all(line == line.rstrip() or not line.endswith(" ") for line in after)
+
+
+def test_ctrl_d_leaves_cleanly(start: Start) -> None:
+    game = on_the_bridge(start, 80)
+    game.send("C-d")
+    assert game.wait_for_exit() == 0
+    assert "Leave the night here?" not in game.scrollback()
+
+
+def test_quit_confirms_and_says_the_game_is_autosaved(start: Start) -> None:
+    game = on_the_bridge(start, 80)
+    game.type("quit")
+    game.send("Enter")
+    game.wait_for("Leave the night here? (y/n)")
+    game.type("y")
+    game.send("Enter")
+    assert game.wait_for_exit() == 0
+    assert "Your game is autosaved: play again with --continue" in game.scrollback()
+
+
+def test_history_on_ctrl_p_and_on_up_after_typing(start: Start) -> None:
+    game = on_the_bridge(start, 80, height=50)  # tall enough for 'help' without a pause
+    for answer, shown in (("look", "ON THE BRIDGE"), ("help", "Keys:")):
+        game.type(answer)
+        game.send("Enter")
+        game.wait_for(shown, count=2 if answer == "look" else 1)
+        game.wait_for_prompt()
+    game.send("C-p")
+    game.wait_for_prompt("help")
+    game.send("C-u")
+    game.type("lo")
     game.send("Up")
     game.wait_for_prompt("look")
     game.send("Enter")
-    game.wait_for("AT THE GATE", count=3)
+    game.wait_for("ON THE BRIDGE", count=3)
 
 
-def test_tab_completes_commands(game: Tmux) -> None:
-    game.wait_for("Who are you tonight?")
-    game.type("1")
-    game.send("Enter")
-    game.wait_for("3. Walk in by a side door")
-    game.wait_for_prompt()
-    game.type("reco")
+def test_tab_completes_commands_and_their_arguments(start: Start) -> None:
+    game = on_the_bridge(start, 80)
+    game.type("tim")
     game.send("Tab")
-    game.wait_for("> record")
+    game.wait_for_prompt("timeline")
+    game.send("C-u")
+    game.type("map pa")
+    game.send("Tab")
+    game.wait_for_prompt("map palace")
     game.send("Enter")
-    screen = game.screen()
-    if "Your record is empty" not in screen:  # the first Enter may only close the menu
-        game.send("Enter")
-    game.wait_for("Your record is empty")
+    game.wait_for("THE PALACE")
 
 
-def test_ctrl_c_leaves_cleanly(game: Tmux) -> None:
-    game.wait_for("Who are you tonight?")
-    game.type("1")
+def test_long_text_waits_at_more(start: Start) -> None:
+    game = on_the_bridge(start, 80)
+    game.resize(80, 12)
+    game.type("record 1")
     game.send("Enter")
+    game.wait_for_screen("-- more --")
+    assert "Twelve. Nobody stopped us." not in game.scrollback()
+    game.send("q")
+    game.wait_for("Twelve. Nobody stopped us.")
     game.wait_for_prompt()
-    game.send("C-c")
-    game.wait_for("Interrupted")
-    assert game.wait_for_exit() == 130
-    assert "Traceback" not in game.screen()
 
 
 def test_closing_the_terminal_saves_the_game(tmp_path: Path) -> None:
@@ -86,9 +212,9 @@ def test_closing_the_terminal_saves_the_game(tmp_path: Path) -> None:
     way saves what changed since the last choice and exits 130. (The inner shell
     outlives the hangup to record how the game ended.)"""
     record = 'trap : HUP; "$@" 2>stderr.txt; echo $? >status.txt'
-    env = {"TERM": "xterm-256color", "PYTHONPATH": str(Path(__file__).parent.parent / "src"),
+    env = {"TERM": "xterm-256color", "PYTHONPATH": str(SRC), "LANG": "C.UTF-8",
            "PALACE_SAVES": str(tmp_path / "saves")}
-    env.update({k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")})
+    env.update({k: v for k, v in os.environ.items() if k in ("PATH", "HOME")})
     game = Tmux(["sh", "-c", record, "sh", *palace_command(), "--story", str(TINY), "--role",
                  "guard"], cwd=str(tmp_path), env=env)
     try:
@@ -109,7 +235,7 @@ def test_closing_the_terminal_saves_the_game(tmp_path: Path) -> None:
     while not status.is_file() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert status.read_text().strip() == "130"
-    assert ("Your game is saved in its autosave; 'palace play --continue' resumes it."
-            in (tmp_path / "stderr.txt").read_text())
+    assert ("Your game is autosaved: play again with --continue to take it up where you "
+            "left it." in (tmp_path / "stderr.txt").read_text())
     state = SaveFolder(tmp_path / "saves").read("autosave-tiny").save.state
     assert (state.scene, state.read) == ("hall", {"memoir"})

@@ -107,6 +107,31 @@ class TestLoadGoodStory:
         assert story.scenes["gate"].passages[0].text.source == "It is {clock}. Courage: {courage}."
 
 
+class TestMapsAndHistoricalTimes:
+    def test_maps_are_read_with_their_art_row_by_row(self, mapped_story):
+        city = mapped_story.maps["city"]
+        assert (city.title, len(city.art), city.width) == ("The city", 6, 33)
+        assert city.art[5] == "         o Square"  # trailing spaces and the last newline go
+
+    def test_locations_name_their_map_and_place(self, mapped_story):
+        bridge = mapped_story.locations["bridge"]
+        assert (bridge.map, bridge.at) == ("city", (2, 29))
+        assert mapped_story.maps["city"].art[1][28] == "o"
+        cellar = mapped_story.locations["cellar"]
+        assert (cellar.name, cellar.map, cellar.at) == ("The cellars", None, None)
+
+    def test_beat_time_is_the_first_such_hour_of_the_night_with_its_note(self, mapped_story):
+        crossing = mapped_story.beats["crossing"]
+        assert (crossing.time, crossing.time_note) == (20 * 60 + 15,
+                                                       "Accounts differ by an hour.")
+        assert mapped_story.beats["signal"].time_note == ""
+
+    def test_beats_and_locations_without_the_new_fields_load_as_before(self, tiny_story):
+        assert tiny_story.maps == {}
+        assert tiny_story.beats["shot"].time is None
+        assert tiny_story.locations["square"].map is None
+
+
 @pytest.mark.parametrize("fixture", sorted(BROKEN.glob("*.yaml")), ids=lambda p: p.stem)
 def test_broken_scene_file_is_reported_where_it_is_wrong(fixture, tiny_copy):
     target = tiny_copy / "zz_broken.yaml"  # read after the good scenes

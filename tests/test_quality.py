@@ -87,6 +87,10 @@ class TestSchemaMatchesTheLoader:
         location = _one_of_object(properties["locations"]["additionalProperties"])
         assert _keys(location) == set(storyformat.LOCATION_FIELDS)
         assert _keys(properties["migrations"]["items"]) == set(storyformat.MIGRATION_FIELDS)
+        map_ = properties["maps"]["additionalProperties"]
+        assert _keys(map_) == set(storyformat.MAP_FIELDS)
+        assert set(map_["required"]) == {k for k, needed in storyformat.MAP_FIELDS.items()
+                                         if needed}
 
     @pytest.mark.parametrize("name", ["tiny", "tiny_v2"])
     def test_fixture_story_validates(self, name):
@@ -94,6 +98,16 @@ class TestSchemaMatchesTheLoader:
         jsonschema.validate(yaml.safe_load((tiny / "story.yaml").read_text()), _schema("story"))
         content = yaml.safe_load((tiny / "scenes.yaml").read_text())
         jsonschema.validate(content, _schema("content"))
+
+    def test_story_with_maps_and_beat_times_validates(self):
+        mapped = ROOT / "tests" / "stories" / "mapped"
+        manifest = yaml.safe_load((mapped / "story.yaml").read_text(encoding="utf-8"))
+        jsonschema.validate(manifest, _schema("story"))
+        jsonschema.validate(yaml.safe_load((mapped / "scenes.yaml").read_text()),
+                            _schema("content"))
+        manifest["locations"]["bridge"].pop("at")
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(manifest, _schema("story"))
 
     def test_schema_wants_one_id_and_one_action_per_migration_rule(self):
         schema = _schema("story")

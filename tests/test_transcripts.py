@@ -37,7 +37,8 @@ def test_replay_is_the_plain_transcript_with_answers_echoed(tiny_story):
     text = replay(tiny_story, "2\n1\n")
     assert "Who are you tonight?\n1. Red Guard\n2. Cadet\n> 2\n" in text
     assert "THE END: Surrender" in text
-    assert text.endswith("End of input: leaving the night here. Goodbye.\n")
+    assert text.endswith("End of input: leaving the night here. The game was not saved. "
+                         "Goodbye.\n")
 
 
 def test_a_wording_change_is_a_unified_diff(changed_story):

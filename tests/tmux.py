@@ -18,6 +18,7 @@ class Tmux:
     def __init__(self, command: Sequence[str], *, width: int = 80, height: int = 30,
                  cwd: str | None = None, env: dict[str, str] | None = None) -> None:
         self.socket = f"palace-test-{uuid.uuid4().hex[:8]}"
+        self.height = height
         exports = [f"{key}={value}" for key, value in (env or {}).items()]
         # The shell reports the exit status on the screen: tmux's own record of it
         # is not always there by the time the pane is marked dead. The shell outlives
@@ -53,6 +54,7 @@ class Tmux:
 
     def resize(self, width: int, height: int) -> None:
         self._tmux("resize-window", "-t", "game", "-x", str(width), "-y", str(height))
+        self.height = height
 
     def wait_for(self, text: str, *, count: int = 1, timeout: float = 15.0) -> str:
         """Wait until ``text`` has been shown ``count`` times; fail with the screen if not."""
@@ -66,17 +68,50 @@ class Tmux:
         raise AssertionError(f"{text!r} did not appear {count} time(s); the screen:\n{screen}")
 
     def wait_for_prompt(self, typed: str = "", *, timeout: float = 15.0) -> str:
-        """Wait until the last line on the screen is the prompt, holding ``typed``."""
+        """Wait until the last line on the screen above the status bar (the bottom
+        row) is the prompt, holding ``typed``."""
         wanted = f"> {typed}".rstrip()
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
+            above_status = screen.split("\n")[:self.height - 1]
+            lines = [line.rstrip() for line in above_status if line.strip()]
             if lines and lines[-1] == wanted:
                 return screen
             time.sleep(0.05)
         raise AssertionError(f"the prompt {wanted!r} did not appear; the screen:\n{screen}")
+
+    def wait_for_screen(self, text: str, *, timeout: float = 15.0) -> str:
+        """Wait until ``text`` is on the screen now, not only in the scrollback."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} is not on the screen; the screen:\n{screen}")
+
+    def status_line(self) -> str:
+        """The bottom row of the screen, where the game draws its status bar."""
+        rows = self.screen().split("\n")[:self.height]
+        return rows[-1].rstrip() if rows else ""
+
+    def wait_for_status(self, text: str, *, timeout: float = 15.0) -> str:
+        """Wait until the bottom row shows ``text``; return the row."""
+        deadline = time.monotonic() + timeout
+        status = ""
+        while time.monotonic() < deadline:
+            status = self.status_line()
+            if text in status:
+                return status
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} is not in the status bar {status!r}; the screen:\n"
+                             f"{self.screen()}")
+
+    def has_exited(self) -> bool:
+        return "[exited with " in self.scrollback()
 
     def wait_for_exit(self, *, timeout: float = 15.0) -> int:
         """Wait until the program has exited; return its exit status."""

@@ -334,15 +334,18 @@ class ContentReader:
     def beat(self, node: Node) -> Beat | None:
         reader = self.reader
         found = reader.fields(node, "a beat", BEAT_FIELDS)
-        if found is None or not BEAT_FIELDS.keys() <= found.keys():
+        if found is None or not {"id", "title", "myth", "archive"} <= found.keys():
             return None
         beat_id = reader.identifier(found["id"], "beat id")
         title = reader.text(found["title"], "title")
         myth = self._telling(found["myth"], "the myth")
         archive = self._telling(found["archive"], "the archive")
+        time = self.manifest.time_of_day(reader, found["time"], "time") if (
+            "time" in found) else None
+        note = reader.text(found["time_note"], "time_note") if "time_note" in found else ""
         if beat_id is None or title is None or myth is None or archive is None:
             return None
-        return Beat(beat_id, title, myth, archive, reader.loc(node))
+        return Beat(beat_id, title, myth, archive, time, note or "", reader.loc(node))
 
     def _telling(self, node: Node, what: str) -> Telling | None:
         found = self.reader.fields(node, what, TELLING_FIELDS)

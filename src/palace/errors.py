@@ -93,3 +93,7 @@ class SaveError(PalaceError):
 
 class RuleError(PalaceError):
     """The engine was asked for a move the story does not allow: a bug in the caller."""
+
+
+class TranscriptError(PalaceError):
+    """A transcript that cannot be opened or written; the game goes on without it."""

@@ -88,8 +88,8 @@ class Keeper:
         told = [*notices, *(["Autosave works again."] if recovered else [])]
         return " ".join(told) or None
 
-    def holds(self, state: GameState) -> bool:
-        """Whether the autosave holds ``state``, as last written in this sitting."""
+    def is_autosaved(self, state: GameState) -> bool:
+        """True when the autosave holds ``state``, so leaving now loses nothing."""
         return self.folder is not None and state == self._autosaved
 
     def autosave_if_changed(self, state: GameState) -> str | None:

@@ -119,7 +119,7 @@ class _Builder:
             id=self.header.id, title=self.header.title, version=self.header.version,
             format=FORMAT_VERSION, clock=clock, roles=self.header.roles,
             variables=self.header.variables, locations=self.header.locations,
-            scenes=scenes, documents=documents, beats=beats,
+            scenes=scenes, documents=documents, beats=beats, maps=self.header.maps,
             subtitle=self.header.subtitle, author=self.header.author, intro=self.header.intro,
             fingerprint=fingerprint(files), files=tuple(f.relative for f in files),
             migrations=migrations, checkpoints=checkpoints,

@@ -1,5 +1,5 @@
-"""Reading the manifest, ``story.yaml``: the story's header, clock, roles, variables
-and locations, which every content file is checked against."""
+"""Reading the manifest, ``story.yaml``: the story's header, clock, roles, variables,
+locations and maps, which every content file is checked against."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from yaml.nodes import Node, ScalarNode
 from palace import expr
 from palace.clock import Calendar, ClockConfig, parse_start, parse_time
 from palace.errors import Diagnostic
-from palace.model import FORMAT_VERSION, Location, Role, Variable
+from palace.mapreader import read_maps, read_place
+from palace.model import FORMAT_VERSION, Location, Map, Role, Variable
 from palace.state import Value
 from palace.storyformat import (
     CLOCK_FIELDS,
@@ -45,6 +46,7 @@ class Header:
     role_starts: dict[str, Node] = field(default_factory=dict)
     variables: dict[str, Variable] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
+    maps: dict[str, Map] = field(default_factory=dict)
     manifest_name: str = ""
     promises: dict[str, Node] = field(default_factory=dict)
     """The ``migrations`` and ``checkpoints`` nodes, read once every id is known."""
@@ -79,6 +81,8 @@ class ManifestReader:
         if "variables" in found:
             for key_node, value_node in reader.entries(found["variables"], "variables"):
                 self._read_variable(reader, key_node, value_node)
+        if "maps" in found:
+            header.maps = read_maps(reader, found["maps"])
         if "locations" in found:
             for key_node, value_node in reader.entries(found["locations"], "locations"):
                 self._read_location(reader, key_node, value_node)
@@ -183,7 +187,7 @@ class ManifestReader:
         if isinstance(node, ScalarNode):
             title = reader.text(node, f"location '{name}'")
             if title is not None:
-                self.header.locations[name] = Location(name, title, "", reader.loc(key_node))
+                self.header.locations[name] = Location(name, title, loc=reader.loc(key_node))
             return
         found = reader.fields(node, f"location '{name}'", LOCATION_FIELDS)
         if found is None or "name" not in found:
@@ -191,7 +195,9 @@ class ManifestReader:
         title = reader.text(found["name"], "name") or name
         description = reader.text(found["description"], "description") if (
             "description" in found) else ""
-        self.header.locations[name] = Location(name, title, description or "",
+        place = read_place(reader, found, name, self.header.maps)
+        map_id, at = place if place is not None else (None, None)
+        self.header.locations[name] = Location(name, title, description or "", map_id, at,
                                                reader.loc(key_node))
 
     def _read_role(self, reader: FileReader, key_node: Node, node: Node) -> None:

@@ -159,7 +159,26 @@ class Location:
     id: str
     name: str
     description: str = ""
+    map: str | None = None
+    """The id of the map the place is drawn on, if any."""
+    at: tuple[int, int] | None = None
+    """Where on that map: the row and column of the art, counted from 1."""
     loc: SourceLoc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A drawing of part of the story's world, on which locations are marked."""
+
+    id: str
+    title: str
+    art: tuple[str, ...]
+    """The drawing, one string per row, with its trailing spaces removed."""
+    loc: SourceLoc | None = None
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.art), default=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +210,10 @@ class Beat:
     title: str
     myth: Telling
     archive: Telling
+    time: int | None = None
+    """When history puts the moment, in story minutes; None when the story does not say."""
+    time_note: str = ""
+    """What the sources say about that time, when they disagree or are unsure."""
     loc: SourceLoc | None = None
 
 
@@ -241,6 +264,7 @@ class Story:
     scenes: Mapping[str, Scene]
     documents: Mapping[str, Document]
     beats: Mapping[str, Beat]
+    maps: Mapping[str, Map] = field(default_factory=dict)
     subtitle: str = ""
     author: str = ""
     intro: str = ""

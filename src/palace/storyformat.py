@@ -14,11 +14,13 @@ MANIFEST_FIELDS = {
     "format": True, "id": True, "title": True, "version": True, "subtitle": False,
     "author": False, "intro": False, "clock": True, "roles": True, "variables": False,
     "locations": True, "migrations": False, "checkpoints": False,
+    "maps": False,
 }
 CLOCK_FIELDS = {"start": True, "calendar": False}
 ROLE_FIELDS = {"name": True, "start": True, "description": False, "clock": False}
 VARIABLE_FIELDS = {"type": True, "initial": False, "description": False}
-LOCATION_FIELDS = {"name": True, "description": False}
+LOCATION_FIELDS = {"name": True, "description": False, "map": False, "at": False}
+MAP_FIELDS = {"title": True, "art": True}
 CONTENT_FIELDS = {"scenes": False, "documents": False, "beats": False}
 SCENE_FIELDS = {
     "id": True, "title": True, "location": True, "act": False, "text": True, "effects": False,
@@ -35,7 +37,9 @@ EFFECT_FIELDS = {"set": False, "add": False, "advance": False, "until": False, "
 DOCUMENT_FIELDS = {
     "id": True, "title": True, "source": True, "text": True, "kind": False, "date": False,
 }
-BEAT_FIELDS = {"id": True, "title": True, "myth": True, "archive": True}
+BEAT_FIELDS = {
+    "id": True, "title": True, "myth": True, "archive": True, "time": False, "time_note": False,
+}
 TELLING_FIELDS = {"text": True, "sources": True}
 MIGRATION_FIELDS = {
     "scene": False, "variable": False, "document": False, "beat": False, "role": False,

@@ -19,6 +19,7 @@ from palace.resources import shipped_story
 from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
 from palace.session import Console, Session
 from palace.state import GameState
+from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
 
 
 NAME = "play"
@@ -29,10 +30,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--story", metavar="DIR", type=Path,
                         help="play the story in DIR instead of the shipped one")
     parser.add_argument("--plain", action="store_true",
-                        help="plain text: no colours, no escape codes (for screen readers)")
+                        help="plain text: no colours, no escape codes, no status bar "
+                             "(for screen readers)")
     parser.add_argument("--input", metavar="FILE", type=Path,
                         help="play the answers in FILE, one per line, and print the transcript")
     parser.add_argument("--role", metavar="ROLE", help="skip the role question and play ROLE")
+    parser.add_argument("--transcript", metavar="FILE", type=Path,
+                        help="append everything shown and typed to FILE, as plain text")
+    parser.add_argument("--theme", choices=sorted(THEMES),
+                        help=f"colours for a dark or a light terminal (default: "
+                             f"${THEME_VARIABLE}, else {DEFAULT_THEME})")
     parser.add_argument("--debug", action="store_true",
                         help="authors' commands: :goto SCENE, :set VAR VALUE, :state, :reload")
     resume = parser.add_mutually_exclusive_group()
@@ -69,7 +76,8 @@ def run(options: argparse.Namespace) -> int:
     def play(console: Console) -> int:
         session = Session(story, console, role=options.role, keeper=keeper, opening=opening,
                           notices=notices, debug=options.debug,
-                          reload=lambda: load_chosen_story(folder))
+                          reload=lambda: load_chosen_story(folder),
+                          transcript=options.transcript)
         return keep_the_game(session, keeper)
 
     if options.input is not None:
@@ -86,7 +94,7 @@ def run(options: argparse.Namespace) -> int:
         return play(_plain_console(sys.stdin, echo=not sys.stdin.isatty()))
     from palace.terminal import TerminalConsole  # imported only for a real terminal
 
-    return play(TerminalConsole())
+    return play(TerminalConsole(theme=chosen_theme(options.theme)))
 
 
 def keep_the_game(session: Session, keeper: Keeper) -> int:
@@ -106,9 +114,10 @@ def _saved_note(keeper: Keeper, state: GameState) -> str:
         problem = keeper.autosave_if_changed(state)
     except BaseException as error:  # a second fault while saving: the first one is news
         problem = f"{type(error).__name__}: {error}"
-    if keeper.holds(state):
-        return ("Your game is saved in its autosave; 'palace play --continue' resumes it.")
-    return f"Your game could not be saved: {problem or 'the autosave is failing'}."
+    if keeper.is_autosaved(state):
+        return ("Your game is autosaved: play again with --continue to take it up where you "
+                "left it.")
+    return f"The game was not saved: {problem or 'the autosave is failing'}."
 
 
 def _opening(story: Story, keeper: Keeper,
@@ -134,6 +143,18 @@ def wants_plain(flag: bool) -> bool:
     """Plain text when asked, when NO_COLOR is set, or when either end is not a terminal."""
     return (flag or bool(os.environ.get("NO_COLOR"))
             or not sys.stdin.isatty() or not sys.stdout.isatty())
+
+
+def chosen_theme(option: str | None) -> str:
+    """The ``--theme`` given, else ``$PALACE_THEME``, else the default; an unknown name in
+    the variable is reported and passed over, since it should not keep anyone from playing."""
+    if option is not None:
+        return option
+    named = os.environ.get(THEME_VARIABLE, "").strip().lower()
+    if named and named not in THEMES:
+        print(f"palace: {THEME_VARIABLE} is '{named}', which is not a theme "
+              f"({', '.join(sorted(THEMES))}); using {DEFAULT_THEME}", file=sys.stderr)
+    return named if named in THEMES else DEFAULT_THEME
 
 
 def _plain_console(answers: TextIO, *, echo: bool) -> Console:
