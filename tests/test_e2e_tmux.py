@@ -8,6 +8,7 @@ so the tests drive this checkout's code whatever ``palace`` is installed.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -239,3 +240,17 @@ def test_closing_the_terminal_saves_the_game(tmp_path: Path) -> None:
             "left it." in (tmp_path / "stderr.txt").read_text())
     state = SaveFolder(tmp_path / "saves").read("autosave-tiny").save.state
     assert (state.scene, state.read) == ("hall", {"memoir"})
+
+
+def test_sigterm_at_the_prompt_leaves_the_terminal_usable(start: Start) -> None:
+    """The prompt's event loop is cut short by the signal: the game is saved, says so,
+    and the shell gets its terminal back."""
+    game = start("--story", str(TINY), "--role", "guard")
+    game.wait_for("3. Walk in by a side door")
+    game.wait_for_prompt()
+    os.kill(game.program_pid(), signal.SIGTERM)
+    assert game.wait_for_exit() == 130
+    screen = game.screen()
+    assert "palace: stopped by SIGTERM" in screen
+    assert "Your game is autosaved" in screen
+    assert "Traceback" not in game.scrollback()
