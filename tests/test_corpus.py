@@ -5,13 +5,16 @@ relative to the case folder), after ``#`` lines that say what the case is.
 Cases that cannot live in the repository (a 50 MB file, a link loop, a named pipe,
 files without permissions) are folders holding the good part of the story and the
 expectation; the test copies the folder and makes the hostile part with the function
-named after it in ``MAKERS``.
+named after it in ``MAKERS``. Run as root, who reads through any permission, the
+locked cases are refused the way the system refuses anyone else.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,7 +108,31 @@ MAKERS: dict[str, Callable[[Path], Path]] = {
     "unreadable_folder": _unreadable_folder,
 }
 NEEDS_A_USER = {"unreadable_file", "unreadable_folder"}
-"""Permissions do not stop root, so these cases only mean something for other users."""
+"""Permissions do not stop root (who runs CI): for root, ``refuse_like_a_user`` makes the
+files and folders these cases lock refuse to be read, as they would for anyone else."""
+
+
+def refuse_like_a_user(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = {str(path) for path in case.rglob("*")
+              if not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) == 0}
+
+    def denied(path: object) -> OSError:
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+
+    open_file, scan = Path.open, os.scandir
+
+    def guarded_open(self: Path, *args: object, **kwargs: object) -> object:
+        if str(self) in locked:
+            raise denied(self)
+        return open_file(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    def guarded_scandir(path: object = ".") -> object:
+        if os.fspath(path) in locked:  # type: ignore[call-overload]
+            raise denied(path)
+        return scan(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
 
 CASES = sorted(path.name for path in CORPUS.iterdir() if (path / EXPECT).is_file())
 
@@ -115,15 +142,17 @@ def expectation(name: str) -> str:
     return "\n".join(line for line in lines if not line.startswith("#"))
 
 
-def prepare(name: str, tmp_path: Path) -> tuple[Path, Path]:
+def prepare(name: str, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """A copy of the case folder, made hostile; returns it and the folder to load."""
-    if name in NEEDS_A_USER and RUNNING_AS_ROOT:
-        pytest.skip("permissions do not apply to root")
     case = tmp_path / name
     shutil.copytree(CORPUS / name, case, symlinks=True)
     (case / EXPECT).unlink()
     maker = MAKERS.get(name)
-    return case, maker(case) if maker else case
+    folder = maker(case) if maker else case
+    if name in NEEDS_A_USER and RUNNING_AS_ROOT:
+        refuse_like_a_user(case, monkeypatch)
+    return case, folder
 
 
 def relative(text: str, case: Path) -> str:
@@ -149,16 +178,16 @@ def restore_permissions(tmp_path):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_the_loader_reports_exactly_what_the_corpus_expects(name, tmp_path,
+def test_the_loader_reports_exactly_what_the_corpus_expects(name, tmp_path, monkeypatch,
                                                               restore_permissions):
-    case, folder = prepare(name, tmp_path)
+    case, folder = prepare(name, tmp_path, monkeypatch)
     assert outcome(folder, case) == expectation(name)
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if not expectation(n).startswith("loaded")])
-def test_palace_check_prints_the_same_and_exits_1(name, tmp_path, capsys,
+def test_palace_check_prints_the_same_and_exits_1(name, tmp_path, capsys, monkeypatch,
                                                    restore_permissions):
-    case, folder = prepare(name, tmp_path)
+    case, folder = prepare(name, tmp_path, monkeypatch)
     assert main(["check", str(folder)]) == 1
     printed = capsys.readouterr()
     assert relative(printed.out, case).rstrip("\n") == expectation(name)
@@ -184,7 +213,7 @@ def test_an_alias_bomb_is_refused_before_anything_is_composed(tmp_path, monkeypa
     """The refusal comes from a scan of the parser's events: the bomb is never built,
     so it costs neither time nor memory whatever its size."""
     _composer_refusing(monkeypatch, "*a")
-    case, folder = prepare("alias_bomb", tmp_path)
+    case, folder = prepare("alias_bomb", tmp_path, monkeypatch)
     assert outcome(folder, case) == expectation("alias_bomb")
 
 
@@ -193,5 +222,5 @@ def test_deep_nesting_is_refused_before_anything_is_composed(tmp_path, monkeypat
     """PyYAML's C composer recurses once per level and crashes the process at about
     100,000; the guard must refuse the file before the composer sees it."""
     _composer_refusing(monkeypatch, "[[[[")
-    case, folder = prepare("nested_10000_flow", tmp_path)
+    case, folder = prepare("nested_10000_flow", tmp_path, monkeypatch)
     assert outcome(folder, case) == expectation("nested_10000_flow")
