@@ -119,19 +119,19 @@ def refuse_like_a_user(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def denied(path: object) -> OSError:
         return PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
 
-    open_file, scan = Path.open, os.scandir
+    open_file, scan = os.open, os.scandir
 
-    def guarded_open(self: Path, *args: object, **kwargs: object) -> object:
-        if str(self) in locked:
-            raise denied(self)
-        return open_file(self, *args, **kwargs)  # type: ignore[call-overload]
+    def guarded_open(path: object, *args: object, **kwargs: object) -> object:
+        if os.fspath(path) in locked:  # type: ignore[call-overload]
+            raise denied(path)
+        return open_file(path, *args, **kwargs)  # type: ignore[call-overload]
 
     def guarded_scandir(path: object = ".") -> object:
         if os.fspath(path) in locked:  # type: ignore[call-overload]
             raise denied(path)
         return scan(path)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)
 
 CASES = sorted(path.name for path in CORPUS.iterdir() if (path / EXPECT).is_file())

@@ -129,18 +129,21 @@ class _Refused(Exception):
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, read only if it is a regular file of a sane size: a pipe would
-    block the read forever, and a device (a link to /dev/zero) would never end."""
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise _Refused(f"this is {_kind_of_file(info.st_mode)}, not a file of text; remove it "
-                       "from the story folder", "unreadable")
-    if info.st_size > MAX_FILE_BYTES:
-        raise _Refused(f"the file is {info.st_size / 2**20:.0f} MB, more than a story file may "
-                       f"be ({MAX_FILE_BYTES // 2**20} MB); split it into smaller files",
-                       "file-too-large")
-    with path.open("rb") as handle:
+    block the read forever, and a device (a link to /dev/zero) would never end. It is
+    opened without waiting (a pipe with no writer would wait) and checked once open,
+    so nothing can be swapped in between the check and the read."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(handle, "rb") as opened:
+        info = os.fstat(opened.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused(f"this is {_kind_of_file(info.st_mode)}, not a file of text; remove "
+                           "it from the story folder", "unreadable")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Refused(f"the file is {info.st_size / 2**20:.0f} MB, more than a story "
+                           f"file may be ({MAX_FILE_BYTES // 2**20} MB); split it into smaller "
+                           "files", "file-too-large")
         # A file that grew since it was measured is read no further than the limit.
-        data = handle.read(MAX_FILE_BYTES + 1)
+        data = opened.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise _Refused(f"the file is more than a story file may be ({MAX_FILE_BYTES // 2**20} "
                        "MB); split it into smaller files", "file-too-large")
