@@ -22,8 +22,11 @@ from palace.model import Story
 
 
 TINY = Path(__file__).parent / "stories" / "tiny"
+MAPPED = Path(__file__).parent / "stories" / "mapped"
 MANIFEST_TEXT = (TINY / "story.yaml").read_text(encoding="utf-8")
 SCENES_TEXT = (TINY / "scenes.yaml").read_text(encoding="utf-8")
+MAPPED_MANIFEST = (MAPPED / "story.yaml").read_text(encoding="utf-8")
+MAPPED_SCENES = (MAPPED / "scenes.yaml").read_text(encoding="utf-8")
 CODE = re.compile(r"[a-z]+(-[a-z]+)*")
 
 FIELD_NAMES = sorted({name for table in vars(storyformat).values() if isinstance(table, dict)
@@ -174,5 +177,13 @@ def test_a_good_scene_file_with_parts_replaced(scenes, seed):
 @given(mutated(MANIFEST_TEXT), st.integers(min_value=0, max_value=9))
 def test_a_good_manifest_with_parts_replaced(manifest, seed):
     story = load(manifest, SCENES_TEXT)
+    if story is not None:
+        play_a_little(story, seed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(mutated(MAPPED_MANIFEST), st.integers(min_value=0, max_value=9))
+def test_a_manifest_with_maps_with_parts_replaced(manifest, seed):
+    story = load(manifest, MAPPED_SCENES)
     if story is not None:
         play_a_little(story, seed)
