@@ -33,7 +33,7 @@ def environment(**extra: str) -> dict[str, str]:
 
 def palace(*arguments: str, cwd: Path, **popen: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "palace", *arguments], cwd=cwd,
-                            env=environment(), **popen)  # type: ignore[call-overload]
+                            env=environment(), **popen)
 
 
 class TestUnexpectedErrors:

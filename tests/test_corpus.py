@@ -122,14 +122,14 @@ def refuse_like_a_user(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     open_file, scan = os.open, os.scandir
 
     def guarded_open(path: object, *args: object, **kwargs: object) -> object:
-        if os.fspath(path) in locked:  # type: ignore[call-overload]
+        if os.fspath(path) in locked:
             raise denied(path)
-        return open_file(path, *args, **kwargs)  # type: ignore[call-overload]
+        return open_file(path, *args, **kwargs)
 
     def guarded_scandir(path: object = ".") -> object:
-        if os.fspath(path) in locked:  # type: ignore[call-overload]
+        if os.fspath(path) in locked:
             raise denied(path)
-        return scan(path)  # type: ignore[call-overload]
+        return scan(path)
 
     monkeypatch.setattr(os, "open", guarded_open)
     monkeypatch.setattr(os, "scandir", guarded_scandir)

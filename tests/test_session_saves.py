@@ -219,13 +219,13 @@ class Script:
             item = self.items.pop(0)
             if isinstance(item, str):
                 return item + "\n"
-            item()  # type: ignore[operator]
+            item()
         return ""
 
 
 def play_script(story: Story, script: Script, folder: SaveFolder) -> str:
     output = io.StringIO()
-    console = PlainConsole(answers=script, output=output, echo=True, width=80)  # type: ignore[arg-type]
+    console = PlainConsole(answers=script, output=output, echo=True, width=80)
     Session(story, console, role="guard", keeper=Keeper(story, folder, now=Clock())).run()
     return re.sub(r"[ \n]+", " ", output.getvalue())
 
@@ -258,7 +258,7 @@ class TestFaultsMidGame:
         def read_only(*args: object, **kwargs: object) -> object:
             if Path(str(kwargs["dir"])) == folder.path:
                 raise OSError(errno.EROFS, "Read-only file system")
-            return create(*args, **kwargs)  # type: ignore[call-overload]
+            return create(*args, **kwargs)
 
         text = play_script(tiny_story, Script(
             "1", lambda: monkeypatch.setattr(tempfile, "mkstemp", read_only), "restart", "1",
