@@ -8,12 +8,15 @@ so the tests drive this checkout's code whatever ``palace`` is installed.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from palace.savefiles import SaveFolder
 from tmux import Tmux
 
 
@@ -203,3 +206,51 @@ def test_long_text_waits_at_more(start: Start) -> None:
     game.send("q")
     game.wait_for("Twelve. Nobody stopped us.")
     game.wait_for_prompt()
+
+
+def test_closing_the_terminal_saves_the_game(tmp_path: Path) -> None:
+    """The window closes: the game hears SIGHUP, or finds its terminal gone, and either
+    way saves what changed since the last choice and exits 130. (The inner shell
+    outlives the hangup to record how the game ended.)"""
+    record = 'trap : HUP; "$@" 2>stderr.txt; echo $? >status.txt'
+    env = {"TERM": "xterm-256color", "PYTHONPATH": str(SRC), "LANG": "C.UTF-8",
+           "PALACE_SAVES": str(tmp_path / "saves")}
+    env.update({k: v for k, v in os.environ.items() if k in ("PATH", "HOME")})
+    game = Tmux(["sh", "-c", record, "sh", *palace_command(), "--story", str(TINY), "--role",
+                 "guard"], cwd=str(tmp_path), env=env)
+    try:
+        game.wait_for("3. Walk in by a side door")
+        game.wait_for_prompt()
+        game.type("3")
+        game.send("Enter")
+        game.wait_for("THE GREAT HALL")
+        game.wait_for_prompt()
+        game.type("record 1")
+        game.send("Enter")
+        game.wait_for("It was quiet.")
+        game.wait_for_prompt()
+    finally:
+        game.close()
+    status = tmp_path / "status.txt"
+    deadline = time.monotonic() + 30
+    while not status.is_file() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status.read_text().strip() == "130"
+    assert ("Your game is autosaved: play again with --continue to take it up where you "
+            "left it." in (tmp_path / "stderr.txt").read_text())
+    state = SaveFolder(tmp_path / "saves").read("autosave-tiny").save.state
+    assert (state.scene, state.read) == ("hall", {"memoir"})
+
+
+def test_sigterm_at_the_prompt_leaves_the_terminal_usable(start: Start) -> None:
+    """The prompt's event loop is cut short by the signal: the game is saved, says so,
+    and the shell gets its terminal back."""
+    game = start("--story", str(TINY), "--role", "guard")
+    game.wait_for("3. Walk in by a side door")
+    game.wait_for_prompt()
+    os.kill(game.program_pid(), signal.SIGTERM)
+    assert game.wait_for_exit() == 130
+    screen = game.screen()
+    assert "palace: stopped by SIGTERM" in screen
+    assert "Your game is autosaved" in screen
+    assert "Traceback" not in game.scrollback()

@@ -159,3 +159,55 @@ def test_well_typed_expressions_evaluate_without_error(pairs, last):
     expected = {expr.Type.BOOL: bool, expr.Type.NUMBER: int, expr.Type.TIME: int,
                 expr.Type.TEXT: str}[kind]
     assert isinstance(value, expected)
+
+
+_TOKENS = st.sampled_from([
+    "courage", "armed", "companion", "clock", "role", "nobody", "visited", "visits", "seen",
+    "read", "beats", "account", "square", "memoir", "shot", "myth", "(", ")", "not", "and",
+    "or", "==", "!=", "<", "<=", ">", ">=", "+", "-", "0", "7", "1234567890123456",
+    "21:40", "02:10", "25:61", "\"sailor\"", "'guard'", "\"a\\b\"", "\"open", "true",
+    "false", ",", "?", "é", "",
+])
+
+
+@given(st.lists(_TOKENS, max_size=30), st.sampled_from([" ", ""]))
+def test_token_soup_parses_checks_and_runs_or_raises_its_own_error(tokens, glue):
+    """Sequences of the language's own tokens reach far deeper than random text."""
+    source = glue.join(tokens)
+    try:
+        tree = expr.parse(source)
+        kind = expr.check(tree, SCOPE)
+    except ExpressionError as error:
+        assert error.message
+        assert 0 <= error.offset <= len(source)
+        return
+    value = expr.compile_node(tree, CLOCK)(_state())
+    assert isinstance(value, str if kind is expr.Type.TEXT else int)
+
+
+_DEEP = st.integers(min_value=0, max_value=400)
+
+
+@given(_DEEP, st.sampled_from(["(", "not ", "- ", "not (", "-("]))
+def test_nesting_of_any_depth_is_refused_or_run_never_overflows(depth, opener):
+    source = opener * depth + "courage" + ")" * (depth * opener.count("("))
+    try:
+        tree = expr.parse(source)
+        expr.check(tree, SCOPE)
+    except ExpressionError as error:
+        assert error.offset <= len(source)
+        return
+    assert depth <= expr.MAX_NESTING
+
+
+@given(_DEEP, st.sampled_from([" and armed", " or armed", " + 1", " - courage"]))
+def test_long_chains_are_refused_or_run_never_overflow(length, link):
+    start = "armed" if "armed" in link else "courage"
+    source = start + link * length
+    try:
+        tree = expr.parse(source)
+        expr.check(tree, SCOPE)
+    except ExpressionError as error:
+        assert "too complex" in error.message or "needs a" in error.message
+        return
+    expr.compile_node(tree, CLOCK)(_state())

@@ -225,4 +225,4 @@ class TestHostileFiles:
         (tiny_copy / "folder").symlink_to(tiny_copy, target_is_directory=True)
         diagnostic = _only_error(tiny_copy)
         assert diagnostic.loc is not None and diagnostic.loc.file.endswith("loop.yaml")
-        assert "cannot read file" in diagnostic.message
+        assert "a loop of links" in diagnostic.message

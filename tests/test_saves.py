@@ -262,6 +262,46 @@ class TestDamagedSaves:
                                  keep_checksum=True), source=SOURCE)
 
 
+class TestHostileSaves:
+    """Bytes and JSON no Palace wrote: each is a ``SaveError`` with its code, never a crash."""
+
+    @pytest.mark.parametrize(("data", "code", "message"), [
+        (b"", "save-empty", "the file is empty"),
+        (b"\xff\xfe{", "save-encoding", "not UTF-8 text"),
+        (b'{"palace_save": 1, "story": "\\ud800"}', "save-encoding",
+         "text that is not valid Unicode"),
+        (b'{"palace_save": 1', "save-truncated", "the file stops in the middle"),
+        (b'{"palace_save": 1,,}', "save-json", "not valid JSON"),
+        (b'{"palace_save": ' + b"1" * 5000 + b"}", "save-json", "a number too long"),
+        (b"[" * 100_000, "save-json", "nested too deeply"),
+        (b"[]", "save-not-a-save", "not a Palace save"),
+        (b'{"palace_save": "1"}', "save-format", "should be a whole number"),
+        (b'{"palace_save": 99}', "save-format", "made by a newer Palace"),
+        (b'{"palace_save": 1, "checksum": "sha256:0"}', "save-checksum",
+         "the checksum does not match"),
+        (b'{"palace_save": 1}', "save-shape", "the field 'story' is missing @ $"),
+    ])
+    def test_each_problem_has_its_code(self, data, code, message):
+        with pytest.raises(SaveError) as caught:
+            decode(data, source=SOURCE)
+        assert caught.value.code == code
+        assert message in str(caught.value)
+
+    def test_a_byte_order_mark_added_by_an_editor_is_read_past(self, sample):
+        data = b"\xef\xbb\xbf" + encode(sample).encode("utf-8")
+        assert typed(decode(data, source=SOURCE).save) == typed(sample)
+
+    @pytest.mark.parametrize("seconds", [10**20, -(10**15), float("nan"), float("inf")])
+    def test_a_format_0_time_no_date_can_have_is_a_wrong_value(self, seconds):
+        document = json.loads((FIXTURES / "format0_tiny.json").read_text())
+        document["saved"] = seconds
+        with pytest.raises(SaveError) as caught:
+            decode(json.dumps(document).encode(), source="old.json")
+        assert caught.value.code == "save-shape"
+        assert str(caught.value).startswith("old.json: expected a date and time, found the text")
+        assert str(caught.value).endswith(" seconds\" @ $.saved_at")
+
+
 class TestFormatMigration:
     def test_a_format_0_save_is_migrated(self, tiny_story):
         decoded = decode((FIXTURES / "format0_tiny.json").read_bytes(), source="old.json")

@@ -4,9 +4,12 @@ that has changed since."""
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
 import shutil
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -202,6 +205,98 @@ class TestFailingDisk:
         assert "Saved as 'night'" in text
         saved = SaveFolder(Path("ok")).read("night").save.state
         assert saved.scene == "hall"
+
+
+class Script:
+    """Answers for a plain console, with things done to the machine between them: an
+    item that is not text is called when the game reads that far."""
+
+    def __init__(self, *items: object) -> None:
+        self.items = list(items)
+
+    def readline(self) -> str:
+        while self.items:
+            item = self.items.pop(0)
+            if isinstance(item, str):
+                return item + "\n"
+            item()
+        return ""
+
+
+def play_script(story: Story, script: Script, folder: SaveFolder) -> str:
+    output = io.StringIO()
+    console = PlainConsole(answers=script, output=output, echo=True, width=80)
+    Session(story, console, role="guard", keeper=Keeper(story, folder, now=Clock())).run()
+    return re.sub(r"[ \n]+", " ", output.getvalue())
+
+
+def _failing(monkeypatch, owner: object, name: str, number: int, message: str):
+    """Two steps for a script: make ``owner.name`` fail with errno ``number``, and undo it."""
+    original = getattr(owner, name)
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise OSError(number, message)
+
+    return (lambda: monkeypatch.setattr(owner, name, fail),
+            lambda: monkeypatch.setattr(owner, name, original))
+
+
+class TestFaultsMidGame:
+    """What happens to the disk between two answers: the game goes on, the player is
+    told once, the last good autosave is kept, and saving works again when it can."""
+
+    def test_a_saves_folder_removed_mid_game_is_made_again(self, tiny_story, folder):
+        text = play_script(tiny_story, Script(
+            "1", lambda: shutil.rmtree(folder.path), "2", "quit"), folder)
+        assert "Autosave failed" not in text
+        assert autosaved(folder, tiny_story).scene == "hall"
+
+    def test_a_saves_folder_made_read_only_mid_game(self, tiny_story, folder, monkeypatch):
+        """(Simulated: permissions do not stop root, who runs the tests in CI.)"""
+        create = tempfile.mkstemp
+
+        def read_only(*args: object, **kwargs: object) -> object:
+            if Path(str(kwargs["dir"])) == folder.path:
+                raise OSError(errno.EROFS, "Read-only file system")
+            return create(*args, **kwargs)
+
+        text = play_script(tiny_story, Script(
+            "1", lambda: monkeypatch.setattr(tempfile, "mkstemp", read_only), "restart", "1",
+            "1", "save night", "saves folder elsewhere", "save night", "quit"), folder)
+        assert text.count("Autosave failed:") == 1
+        assert ("Autosave failed: could not keep the previous save as "
+                "saves/autosave-tiny.json.bak: Read-only file system; nothing was written. "
+                "The game goes on.") in text
+        assert ("Not saved: could not write saves/night.json: Read-only file system; the "
+                "previous save is unchanged.") in text
+        assert "Your saves now go to elsewhere. Autosave works again." in text
+        assert "Saved as 'night' (elsewhere/night.json)" in text
+        slot = autosave_slot(tiny_story.id)
+        before = folder.read(slot).save  # the rifle taken, before the folder broke
+        after = SaveFolder(Path("elsewhere")).read(slot).save  # the rifle taken again
+        assert before.state.history == after.state.history == ("gate.gate",)
+        assert (len(before.undo), len(after.undo)) == (1, 3)  # undo goes back past restart
+
+    def test_a_full_disk_mid_game_keeps_the_last_good_autosave(self, tiny_story, folder,
+                                                               monkeypatch):
+        full, space_again = _failing(monkeypatch, os, "write", errno.ENOSPC,
+                                     "No space left on device")
+        text = play_script(tiny_story, Script(
+            "1", full, "2", "look", "undo", space_again, "2", "quit"), folder)
+        assert text.count("Autosave failed:") == 1
+        assert "No space left on device; nothing was written. The game goes on." in text
+        assert text.count("Autosave works again.") == 1
+        assert autosaved(folder, tiny_story).scene == "hall"
+        assert folder.read(autosave_slot(tiny_story.id)).notices == ()
+
+    def test_while_the_disk_is_full_the_old_autosave_is_intact(self, tiny_story, folder,
+                                                               monkeypatch):
+        full, _space_again = _failing(monkeypatch, os, "write", errno.ENOSPC,
+                                      "No space left on device")
+        seen = []
+        play_script(tiny_story, Script(
+            "1", full, "2", lambda: seen.append(autosaved(folder, tiny_story)), "quit"), folder)
+        assert (seen[0].scene, seen[0].variables["has_rifle"]) == ("gate", True)
 
 
 class TestChangedStory:

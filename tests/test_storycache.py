@@ -217,6 +217,16 @@ class TestDamage:
         blocker.write_text("a file, where the cache folder should be")
         assert load_story_cached(story_dir, cache_dir=blocker) == load_story(story_dir)
 
+    def test_a_write_stopped_half_way_leaves_nothing_behind(self, story_dir, cache_dir,
+                                                          monkeypatch):
+        def stopped(*_args: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(os, "replace", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            load_story_cached(story_dir, cache_dir=cache_dir)
+        assert list(cache_dir.iterdir()) == []
+
     def test_a_well_checksummed_payload_of_code_is_refused_not_run(self, story_dir,
                                                                    cache_dir, tmp_path):
         proof = tmp_path / "ran"

@@ -118,6 +118,14 @@ class Tmux:
         screen = self.wait_for("[exited with ", timeout=timeout)
         return int(screen.rsplit("[exited with ", 1)[1].split("]", 1)[0])
 
+    def program_pid(self) -> int:
+        """The process id of the program (the only child of the shell that reports its
+        exit status), for sending it signals."""
+        shell = self._tmux("list-panes", "-t", "game", "-F", "#{pane_pid}").strip()
+        children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True,
+                                  check=True, timeout=20).stdout.split()
+        return int(children[0])
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        check=False, timeout=20)

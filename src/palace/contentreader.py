@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from palace import expr
 from palace.errors import ExpressionError
@@ -132,7 +132,7 @@ class ContentReader:
         if "choices" not in found:
             return ()
         items = self.reader.sequence(found["choices"], "choices")
-        if not items and isinstance(found["choices"], Node):
+        if not items and isinstance(found["choices"], SequenceNode):
             self.reader.error(found["choices"], f"scene '{scene_id}' has an empty choices "
                               "list; add a choice or use 'next' or 'ending'", "missing-field")
         choices: list[Choice] = []

@@ -80,7 +80,15 @@ class ExpressionError(PalaceError):
 
 
 class SaveError(PalaceError):
-    """A save that cannot be read or written, or a slot name that is not allowed."""
+    """A save that cannot be read or written, or a slot name that is not allowed.
+
+    ``code`` names the kind of problem, as a diagnostic's code does; docs/errors.md
+    lists every one with an example and what to do.
+    """
+
+    def __init__(self, message: str, *, code: str) -> None:
+        self.code = code
+        super().__init__(message)
 
 
 class RuleError(PalaceError):

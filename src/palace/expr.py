@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from palace.clock import ClockConfig, parse_time
 from palace.errors import ExpressionError
-from palace.state import Account, GameState, Value
+from palace.state import MAX_DIGITS, Account, GameState, Value
 
 
 class Type(enum.StrEnum):
@@ -129,10 +129,7 @@ def tokenize(source: str) -> list[Token]:
     while position < len(source):
         match = _TOKEN.match(source, position)
         if match is None:
-            char = source[position]
-            if char in "'\"":
-                raise ExpressionError(f"unclosed string: add the closing {char}", position)
-            raise ExpressionError(f"unexpected character '{char}'", position)
+            raise _bad_character(source, position)
         kind = match.lastgroup or ""
         if kind != "space":
             tokens.append(Token(kind, match.group(), position))
@@ -141,10 +138,30 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
+def _bad_character(source: str, position: int) -> ExpressionError:
+    char = source[position]
+    if char not in "'\"":
+        return ExpressionError(f"unexpected character '{char}'", position)
+    end = source.find(char, position + 1)
+    if end < 0:
+        return ExpressionError(f"unclosed string: add the closing {char}", position)
+    # The string pattern stops at a backslash, so a string that is closed held one.
+    backslash = source.find("\\", position, end)
+    return ExpressionError("a text in a condition cannot hold a backslash; there are no "
+                           "escapes in conditions", backslash)
+
+
+MAX_NESTING = 50
+"""How deep a condition may nest (brackets, ``not``, ``-``, and chains of operators, each
+a level): far deeper than any story writes, and shallow enough that checking and
+running it never come near Python's recursion limit."""
+
+
 class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = tokenize(source)
         self.index = 0
+        self.depth = 0
 
     @property
     def current(self) -> Token:
@@ -171,6 +188,16 @@ class _Parser:
         node = self.parse_or()
         if not self.at("end"):
             raise ExpressionError(f"unexpected {_describe(self.current)}", self.current.offset)
+        _check_nesting(node)
+        return node
+
+    def nested(self, parse: Callable[[], Node], offset: int) -> Node:
+        """Parse a part one level deeper (the parser recurses there), refusing too many."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _too_complex(offset)
+        node = parse()
+        self.depth -= 1
         return node
 
     def parse_or(self) -> Node:
@@ -190,7 +217,7 @@ class _Parser:
     def parse_not(self) -> Node:
         if self.at("name", "not"):
             offset = self.advance().offset
-            return Not(self.parse_not(), offset)
+            return Not(self.nested(self.parse_not, offset), offset)
         return self.parse_compare()
 
     def parse_compare(self) -> Node:
@@ -213,13 +240,16 @@ class _Parser:
     def parse_unary(self) -> Node:
         if self.at("op", "-"):
             offset = self.advance().offset
-            return Negate(self.parse_unary(), offset)
+            return Negate(self.nested(self.parse_unary, offset), offset)
         return self.parse_atom()
 
     def parse_atom(self) -> Node:
         token = self.current
         if token.kind == "number":
             self.advance()
+            if len(token.text) > MAX_DIGITS:
+                raise ExpressionError(f"the number is too large: a whole number in a story has "
+                                      f"at most {MAX_DIGITS} digits", token.offset)
             return Literal(int(token.text), Type.NUMBER, token.offset)
         if token.kind == "string":
             self.advance()
@@ -233,7 +263,7 @@ class _Parser:
             return TimeOfDay(hour, minute, token.offset)
         if self.at("op", "("):
             self.advance()
-            node = self.parse_or()
+            node = self.nested(self.parse_or, token.offset)
             self.expect("op", ")", "')'")
             return node
         if token.kind == "name":
@@ -269,6 +299,27 @@ class _Parser:
 def parse(source: str) -> Node:
     """Parse a condition into a tree; raise ``ExpressionError`` with the offset of the fault."""
     return _Parser(source).parse()
+
+
+def _too_complex(offset: int) -> ExpressionError:
+    return ExpressionError(f"the condition is too complex: more than {MAX_NESTING} levels of "
+                           "brackets, 'not', '-' and operators; split it into simpler ones",
+                           offset)
+
+
+def _check_nesting(root: Node) -> None:
+    """Refuse a tree deeper than ``MAX_NESTING``: a long chain such as ``a + a + ...`` is
+    parsed in a loop but makes a deep tree, which checking would walk recursively."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise _too_complex(node.offset)
+        match node:
+            case Not(operand=operand) | Negate(operand=operand):
+                stack.append((operand, depth + 1))
+            case Binary(left=left, right=right):
+                stack += [(left, depth + 1), (right, depth + 1)]
 
 
 def _describe(token: Token) -> str:

@@ -108,7 +108,7 @@ class Keeper:
         check_slot_name(slot)
         if slot in (AUTOSAVE, self.autosave_slot):
             raise SaveError(f"'{slot}' is where the game saves itself after every choice; "
-                            "give your save another name")
+                            "give your save another name", code="save-name")
         notices = folder.write(slot, self._save_of(state))
         self.slot = slot
         return notices
@@ -118,7 +118,7 @@ class Keeper:
 
     def _folder(self) -> SaveFolder:
         if self.folder is None:
-            raise SaveError("saving is off in this game")
+            raise SaveError("saving is off in this game", code="save-off")
         return self.folder
 
     # --- loading ------------------------------------------------------------------

@@ -124,9 +124,11 @@ def menu_lines(menu: Menu, width: int, *, selected: int | None = None,
 def selected_in(menu: Menu, answer: str) -> int | None:
     """The number of the available item ``answer`` names, if it names one."""
     text = answer.strip()
-    if text.isdigit() and 1 <= int(text) <= len(menu) and menu[int(text) - 1].available:
-        return int(text)
-    return None
+    # ASCII digits only: '²' is a digit to Python, and int() refuses it.
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return None
+    number = int(text)
+    return number if 1 <= number <= len(menu) and menu[number - 1].available else None
 
 
 def next_selection(menu: Menu, current: int | None, step: int) -> int | None:

@@ -30,7 +30,7 @@ from palace.manifestreader import ManifestReader
 from palace.model import FORMAT_VERSION, Beat, Condition, Document, MigrationRule, Scene, Story
 from palace.saverules import StoryIds, read_checkpoints, read_migrations
 from palace.storyfiles import SourceFile, fingerprint, read_story_files
-from palace.storyformat import CONTENT_FIELDS, ITEM_FIELDS
+from palace.storyformat import CONTENT_FIELDS, ITEM_FIELDS, MANIFEST_FIELDS
 from palace.yamlsource import FileReader, compose, suggest
 
 
@@ -90,10 +90,14 @@ class _Builder:
 
     def build(self, files: Sequence[SourceFile]) -> Story | None:
         manifest, *content = files
-        trees = [(source, self._compose(source)) for source in content]
-        manifest_tree = self._compose(manifest)
-        if manifest_tree is not None:
-            self.manifest.read(manifest.name, manifest_tree)
+        trees = [(source, self._compose(source, "a story file")) for source in content]
+        manifest_tree = self._compose(manifest, "the manifest")
+        if self.has_errors:
+            # A file that cannot be read as YAML hides its ids: every reference to them
+            # would be reported too, and only mislead. Its own errors come first.
+            return None
+        assert manifest_tree is not None
+        self.manifest.read(manifest.name, manifest_tree)
         for source, tree in trees:
             if tree is not None:
                 self._collect_ids(source.name, tree)
@@ -125,17 +129,28 @@ class _Builder:
             migrations=migrations, checkpoints=checkpoints,
         )
 
-    def _compose(self, source: SourceFile) -> Node | None:
+    def _compose(self, source: SourceFile, what: str) -> Node | None:
+        """The file's YAML tree if it is a mapping; otherwise report why not."""
         tree, problem = compose(source.text, source.name)
         if problem is not None:
             self.diagnostics.append(problem)
             return None
         if tree is None:
             loc = SourceLoc(source.name, 1, 1)
-            self.diagnostics.append(Diagnostic(loc, Severity.ERROR, "the file is empty; give "
-                                               "it 'scenes:', 'documents:' or 'beats:', or "
-                                               "delete it", "empty-file"))
-        return tree
+            empty = "the file is empty" if not source.text.strip() else (
+                "the file holds only comments")
+            required = ", ".join(k for k, needed in MANIFEST_FIELDS.items() if needed)
+            hint = ("give it 'scenes:', 'documents:' or 'beats:', or delete it"
+                    if what == "a story file" else
+                    f"a manifest needs {required} (see docs/story-format.md)")
+            self.diagnostics.append(Diagnostic(loc, Severity.ERROR, f"{empty}; {hint}",
+                                               "empty-file"))
+            return None
+        reader = FileReader(source.name, self.diagnostics)
+        if what == "a story file":
+            # Its outline too: a misspelt 'scenes:' would hide every scene under it.
+            return tree if reader.fields(tree, what, CONTENT_FIELDS) is not None else None
+        return tree if reader.is_fields(tree, what) else None
 
 
     def _read_promises(self) -> tuple[tuple[MigrationRule, ...], dict[str, tuple[str, ...]]]:

@@ -22,7 +22,7 @@ from palace.storyformat import (
     VARIABLE_FIELDS,
 )
 from palace.text import TEXT_BUILTINS
-from palace.yamlsource import FileReader, is_plain_boolean_word, suggest
+from palace.yamlsource import FileReader, is_plain_boolean_word, is_plain_integer, suggest
 
 
 _TYPE_WORDS = {"flag": expr.Type.BOOL, "number": expr.Type.NUMBER, "text": expr.Type.TEXT}
@@ -145,8 +145,9 @@ class ManifestReader:
         value = str(node.value)
         if not node.style and value in ("true", "false"):
             return Variable(name, expr.Type.BOOL, value == "true")
-        if not node.style and value.lstrip("-+").isdigit():
-            return Variable(name, expr.Type.NUMBER, int(value))
+        if is_plain_integer(node):
+            initial = reader.integer(node, f"the initial value of '{name}'")
+            return Variable(name, expr.Type.NUMBER, 0 if initial is None else initial)
         return Variable(name, expr.Type.TEXT, value)
 
     def _full_variable(self, reader: FileReader, name: str, node: Node) -> Variable | None:

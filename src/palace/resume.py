@@ -56,13 +56,13 @@ def resume(story: Story, save: SaveGame, *, source: str) -> Resumption:
     if stamp.id != story.id:
         raise SaveError(f"{source} is a save of \u201c{stamp.title}\u201d (story '{stamp.id}'), "
                         f"not of \u201c{story.title}\u201d (story '{story.id}'); play it with "
-                        "--story and the folder of that story")
+                        "--story and the folder of that story", code="save-other-story")
     carrier = _Carrier(story)
     state = carrier.carry(save.state)
     if state is None:
         raise SaveError(f"{source}: the role '{save.state.role}' no longer exists in "
                         f"{story.title} {story.version} (roles: {', '.join(story.roles)}), "
-                        "so this save cannot be resumed in it")
+                        "so this save cannot be resumed in it", code="save-role-gone")
     undo = _carry_history(story, save.undo)
     missing = tuple(carrier.missing.values())
     moved_from = save.state.scene if carrier.moved else None

@@ -57,6 +57,9 @@ def autosave_slot(story_id: str) -> str:
 class SlotNameError(SaveError):
     """A save name that is not allowed (the player's or the command line's to fix)."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="save-name")
+
 
 def check_slot_name(name: str) -> str:
     """Return ``name`` if it can name a save, or raise ``SlotNameError`` saying why not."""
@@ -133,15 +136,18 @@ class SaveFolder:
             write_atomically(path, data)
         except OSError as error:
             raise SaveError(f"could not write {path}: {_why(error)}; the previous save "
-                            "is unchanged") from None
+                            "is unchanged", code="save-write") from None
         return notices
 
     def _create_folder(self) -> None:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise SaveError(f"cannot create the saves folder {self.path}: a file of that name "
+                            "is in the way", code="save-folder") from None
         except OSError as error:
-            raise SaveError(f"cannot create the saves folder {self.path}: {_why(error)}") \
-                from None
+            raise SaveError(f"cannot create the saves folder {self.path}: {_why(error)}",
+                            code="save-folder") from None
 
     def _keep_previous(self, path: Path) -> tuple[str, ...]:
         try:
@@ -150,7 +156,7 @@ class SaveFolder:
             return ()
         except OSError as error:
             raise SaveError(f"cannot read {path} to keep it as a backup: {_why(error)}; "
-                            "nothing was written") from None
+                            "nothing was written", code="save-write") from None
         try:
             verify(old, source=str(path))
         except SaveError as problem:
@@ -159,7 +165,7 @@ class SaveFolder:
             write_atomically(_backup_of(path), old)
         except OSError as error:
             raise SaveError(f"could not keep the previous save as {_backup_of(path)}: "
-                            f"{_why(error)}; nothing was written") from None
+                            f"{_why(error)}; nothing was written", code="save-write") from None
         return ()
 
     def _set_aside(self, path: Path, problem: SaveError) -> str:
@@ -172,7 +178,8 @@ class SaveFolder:
             os.replace(path, aside)
         except OSError as error:
             raise SaveError(f"{problem}; it could not be set aside ({_why(error)}), so it "
-                            "was not written over: save under another name") from None
+                            "was not written over: save under another name",
+                            code="save-write") from None
         return f"{problem}. It is kept as {aside.name}; the new save takes its place."
 
     def read(self, slot: str) -> LoadedSave:
@@ -188,26 +195,28 @@ class SaveFolder:
         except FileNotFoundError:
             pass
         except OSError as error:
-            problem = f"{path}: cannot read it: {_why(error)}"
+            problem = SaveError(f"{path}: cannot read it: {_why(error)}", code="save-unreadable")
         except SaveError as error:
-            problem = str(error)
+            problem = error
         else:
             return LoadedSave(decoded.save, path, decoded.notices)
         return self._read_backup(slot, path, problem)
 
-    def _read_backup(self, slot: str, path: Path, problem: str | None) -> LoadedSave:
+    def _read_backup(self, slot: str, path: Path, problem: SaveError | None) -> LoadedSave:
         backup = _backup_of(path)
         if not backup.is_file():
             if problem is not None:
-                raise SaveError(problem)
+                raise problem
             raise SaveError(f"there is no save named '{slot}' in {self.path}"
-                            f"{self._did_you_mean(slot)}")
+                            f"{self._did_you_mean(slot)}", code="save-missing")
         try:
             decoded: Decoded = decode(backup.read_bytes(), source=str(backup))
         except (OSError, SaveError) as error:
             reason = _why(error) if isinstance(error, OSError) else str(error)
             first = problem or f"{path} is missing"
-            raise SaveError(f"{first}\nIts backup cannot be read either: {reason}") from None
+            code = problem.code if problem else "save-missing"
+            raise SaveError(f"{first}\nIts backup cannot be read either: {reason}",
+                            code=code) from None
         when = decoded.save.header.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
         first = problem or f"{path} is missing"
         notice = f"{first}. Loaded its backup, {backup.name}, saved {when}."
@@ -233,11 +242,12 @@ class SaveFolder:
             except FileNotFoundError:
                 continue
             except OSError as error:
-                raise SaveError(f"cannot delete {candidate}: {_why(error)}") from None
+                raise SaveError(f"cannot delete {candidate}: {_why(error)}",
+                                code="save-delete") from None
             removed.append(candidate)
         if not removed:
             raise SaveError(f"there is no save named '{slot}' in {self.path}"
-                            f"{self._did_you_mean(slot)}")
+                            f"{self._did_you_mean(slot)}", code="save-missing")
         return removed
 
     def slot_names(self) -> list[str]:

@@ -146,7 +146,7 @@ def decode(data: bytes, *, source: str) -> Decoded:
         state = state_from_json(root.field("state"))
         undo = history_from_json(state, root.field("undo"))
     except ShapeError as error:
-        raise SaveError(f"{source}: {error}") from None
+        raise SaveError(f"{source}: {error}", code="save-shape") from None
     return Decoded(SaveGame(header, state, undo), notices)
 
 
@@ -156,7 +156,7 @@ def decode_header(data: bytes, *, source: str) -> tuple[SaveHeader, tuple[str, .
     try:
         return _header_from_json(Data(document)), notices
     except ShapeError as error:
-        raise SaveError(f"{source}: {error}") from None
+        raise SaveError(f"{source}: {error}", code="save-shape") from None
 
 
 def verify(data: bytes, *, source: str) -> None:
@@ -181,40 +181,60 @@ def _checked_document(data: bytes, source: str) -> tuple[JsonObject, tuple[str, 
 
 def _parse(data: bytes, source: str) -> JsonObject:
     if not data.strip():
-        raise SaveError(f"{source}: the file is empty; it was never written in full")
+        raise SaveError(f"{source}: the file is empty; it was never written in full",
+                        code="save-empty")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # an editor may have added a byte order mark
     except UnicodeDecodeError as error:
         raise SaveError(f"{source}: not UTF-8 text (bad byte at offset {error.start}); "
-                        "this is not a Palace save, or it is damaged") from None
+                        "this is not a Palace save, or it is damaged",
+                        code="save-encoding") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         # A string left open runs to the end of the text: that too is a file cut short.
         if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             raise SaveError(f"{source}: the file stops in the middle ({len(data)} bytes): "
-                            "it was cut short") from None
+                            "it was cut short", code="save-truncated") from None
         raise SaveError(f"{source}: not valid JSON: {error.msg} (line {error.lineno}, "
-                        f"column {error.colno})") from None
+                        f"column {error.colno})", code="save-json") from None
     except RecursionError:
-        raise SaveError(f"{source}: the JSON is nested too deeply to be a save") from None
+        raise SaveError(f"{source}: the JSON is nested too deeply to be a save",
+                        code="save-json") from None
+    except ValueError:  # a number too long to read: Python refuses 4,300 digits and more
+        raise SaveError(f"{source}: the JSON holds a number too long to be a save's",
+                        code="save-json") from None
     if not isinstance(document, dict) or FORMAT_KEY not in document:
-        raise SaveError(f"{source}: not a Palace save (it has no '{FORMAT_KEY}' field)")
+        raise SaveError(f"{source}: not a Palace save (it has no '{FORMAT_KEY}' field)",
+                        code="save-not-a-save")
+    _refuse_lone_surrogates(document, source)
     return document
+
+
+def _refuse_lone_surrogates(document: JsonObject, source: str) -> None:
+    """JSON's ``\\ud800`` escapes can make text that is not Unicode, which could be
+    neither shown nor saved again: refuse it here, once, rather than fail later."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise SaveError(f"{source}: the save holds text that is not valid Unicode (a lone "
+                        "surrogate escape such as \\ud800); it is damaged",
+                        code="save-encoding") from None
 
 
 def _format_of(document: JsonObject, source: str) -> int:
     version = document[FORMAT_KEY]
     if isinstance(version, bool) or not isinstance(version, int):
         raise SaveError(f"{source}: the save format version should be a whole number, "
-                        f"found {json.dumps(version)}")
+                        f"found {json.dumps(version)}", code="save-format")
     if version > SAVE_FORMAT_VERSION:
         raise SaveError(f"{source}: made by a newer Palace (save format {version}); this "
                         f"Palace reads formats {MIN_COMPATIBLE_VERSION} to "
-                        f"{SAVE_FORMAT_VERSION}: update Palace to load it")
+                        f"{SAVE_FORMAT_VERSION}: update Palace to load it", code="save-format")
     if version < MIN_COMPATIBLE_VERSION:
         raise SaveError(f"{source}: save format {version} is too old (saw {version}, but "
-                        f"the minimum is {MIN_COMPATIBLE_VERSION}), so it cannot be loaded")
+                        f"the minimum is {MIN_COMPATIBLE_VERSION}), so it cannot be loaded",
+                        code="save-format")
     return version
 
 
@@ -224,7 +244,7 @@ def _check_checksum(document: JsonObject, source: str) -> list[str]:
         return [f"{source} has no checksum (edited by hand?); it is read as it stands."]
     if recorded != checksum(document):
         raise SaveError(f"{source}: the checksum does not match the contents: the file was "
-                        "damaged, or edited after it was saved")
+                        "damaged, or edited after it was saved", code="save-checksum")
     return []
 
 
@@ -265,9 +285,7 @@ def _from_0_to_1(old: JsonObject) -> JsonObject:
         FORMAT_KEY: 1,
         "story": {"id": old.get("story"), "title": old.get("story"),
                   "version": old.get("story_version"), "fingerprint": ""},
-        "saved_at": (datetime.fromtimestamp(saved, UTC).isoformat()
-                     if isinstance(saved, int | float) and not isinstance(saved, bool)
-                     else saved),
+        "saved_at": _moment_from_0(saved),
         "summary": {"role": old.get("role"), "scene": old.get("scene"),
                     "clock": format_hhmm(clock) if isinstance(clock, int) else ""},
         "state": {
@@ -279,6 +297,17 @@ def _from_0_to_1(old: JsonObject) -> JsonObject:
         },
         "undo": [],
     }
+
+
+def _moment_from_0(saved: Any) -> Any:
+    """Format 0 wrote Unix seconds; a number no date can have is left for the reader to
+    refuse, as it refuses any other wrong value."""
+    if not isinstance(saved, int | float) or isinstance(saved, bool):
+        return saved
+    try:
+        return datetime.fromtimestamp(saved, UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return f"{saved} seconds"
 
 
 def _accounts_from_0(entries: Any) -> Any:

@@ -192,8 +192,9 @@ class Session:
         if not answer:
             self.say(self.hint())
             return
-        if answer.isdigit():
-            self.pick_choice(int(answer))
+        number = _number(answer)
+        if number is not None:
+            self.pick_choice(number)
             return
         word, _, argument = answer.partition(" ")
         command = self.find_command(word.lower())
@@ -448,8 +449,9 @@ class Session:
 
     def _document_named(self, argument: str) -> str | None:
         found = self.state.documents if self.state else ()
-        if argument.isdigit() and 1 <= int(argument) <= len(found):
-            return found[int(argument) - 1]
+        number = _number(argument)
+        if number is not None and 1 <= number <= len(found):
+            return found[number - 1]
         return argument if argument in found else None
 
     def show_record_list(self) -> None:
@@ -661,3 +663,9 @@ class Session:
             self.recorder.write(text)
         except TranscriptError as error:
             self.say(str(error), style="class:error")
+
+
+def _number(answer: str) -> int | None:
+    """A number the player typed: ASCII digits only (``²`` is a digit to Python, and
+    ``int`` refuses it), and few enough to be a choice's."""
+    return int(answer) if answer.isascii() and answer.isdigit() and len(answer) <= 6 else None

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 
 Value = bool | int | str
 
+MAX_DIGITS = 15
+"""The most digits a whole number written in a story may have: far more than any story
+needs, and far from where turning text into a number stops being cheap."""
+
 
 class Account(enum.StrEnum):
     """The two tellings of the night the game sets side by side."""

@@ -166,7 +166,10 @@ def write_cache(path: Path, key: bytes, story: Story) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
+        temporary = None
     except OSError:
+        pass
+    finally:  # also when a signal stops the command half-way through the write
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
 

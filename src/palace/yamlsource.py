@@ -19,6 +19,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from palace.errors import Diagnostic, Severity, SourceLoc
+from palace.state import MAX_DIGITS
+from palace.yamlerrors import character_diagnostic, syntax_diagnostic
 
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -89,13 +91,17 @@ def compose(text: str, name: str) -> tuple[Node | None, Diagnostic | None]:
                                     "out in full", "yaml-alias")
         return yaml.compose(text, Loader=_StoryLoader), None
     except yaml.MarkedYAMLError as error:
-        return None, _syntax_diagnostic(error, name)
+        return None, syntax_diagnostic(error, name)
+    except yaml.reader.ReaderError as error:
+        return None, character_diagnostic(text, error.character, name)
     except yaml.YAMLError as error:
         message = f"YAML could not be read: {error}"
         return None, Diagnostic(SourceLoc(name, 1, 1), Severity.ERROR, message, "yaml-syntax")
     except RecursionError:
         message = "the YAML is nested too deeply to read; flatten it"
         return None, Diagnostic(SourceLoc(name, 1, 1), Severity.ERROR, message, "yaml-syntax")
+    except UnicodeEncodeError as error:  # a lone surrogate, from text not read from a file
+        return None, character_diagnostic(text, ord(error.object[error.start]), name)
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -142,30 +148,6 @@ def _bracket_depth(text: str) -> int:
     return max(accumulate(array("b", steps)), default=0)
 
 
-def _syntax_diagnostic(error: yaml.MarkedYAMLError, name: str) -> Diagnostic:
-    mark = error.problem_mark or error.context_mark
-    loc = SourceLoc(name, mark.line + 1, mark.column + 1) if mark else SourceLoc(name, 1, 1)
-    problem = error.problem or "invalid YAML"
-    hint = _syntax_hint(problem)
-    context = f" ({error.context})" if error.context else ""
-    return Diagnostic(loc, Severity.ERROR, f"YAML syntax error: {problem}{context}{hint}",
-                      "yaml-syntax")
-
-
-def _syntax_hint(problem: str) -> str:
-    if "tab" in problem:
-        return "; YAML does not allow tabs for indentation: indent with spaces"
-    if "mapping values are not allowed" in problem:
-        return "; a value containing ': ' must be quoted, or the indentation is off"
-    if "expected <block end>" in problem:
-        return "; check that this line is indented like its siblings"
-    if "could not find expected ':'" in problem:
-        return "; a key is missing its ':' or a quote is not closed"
-    if "found unexpected end of stream" in problem:
-        return "; a quote or bracket is never closed"
-    return ""
-
-
 def suggest(word: str, candidates: Collection[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest candidate, or nothing."""
     close = get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
@@ -201,28 +183,32 @@ class FileReader:
 
     def _enter(self, node: Node) -> bool:
         """Refuse explicit tags (anchors and aliases were refused while composing)."""
-        if node.tag in _PLAIN_TAGS:
+        if node.tag not in _PLAIN_TAGS:
+            written = re.sub(r"^tag:yaml\.org,2002:", "!!", str(node.tag))
+            self.error(node, f"YAML tag '{written}' is not allowed in a story; remove it",
+                       "yaml-tag")
+            return False
+        return True
+
+    def is_fields(self, node: Node, kind: str) -> bool:
+        """Whether ``node`` is an untagged mapping of fields, reporting it if not."""
+        if not self._enter(node):
+            return False
+        if isinstance(node, MappingNode):
             return True
-        self.error(node, f"YAML tag '{node.tag}' is not allowed in a story; remove it",
-                   "yaml-tag")
+        self.error(node, f"{kind} must be a mapping of fields, found {_kind_of(node)}",
+                   "wrong-type")
         return False
 
     def fields(self, node: Node, kind: str, spec: FieldSpec) -> dict[str, Node] | None:
         """Read a mapping whose keys must come from ``spec``; report unknown,
         duplicate and missing keys. Returns key -> value node."""
-        if not isinstance(node, MappingNode):
-            self.error(node, f"{kind} must be a mapping of fields, found {_kind_of(node)}",
-                       "wrong-type")
-            return None
-        if node.tag not in _PLAIN_TAGS and not self._enter(node):
+        if not self.is_fields(node, kind):
             return None
         found: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            # The checks of ``_key``, inline: every mapping of every scene comes here.
-            if isinstance(key_node, ScalarNode) and key_node.tag in _PLAIN_TAGS:
-                key: str = key_node.value
-            else:
-                self._key(key_node, kind)  # reports what is wrong with it
+            key = self._key(key_node, kind)
+            if key is None:
                 continue
             if key in found:
                 first = found[key].start_mark.line + 1
@@ -242,13 +228,11 @@ class FileReader:
     def entries(self, node: Node, kind: str) -> list[tuple[Node, Node]]:
         """Read a mapping keyed by identifiers (roles, variables, locations); an empty
         value (a key with only comments under it) is an empty mapping."""
-        if is_null(node):
+        if not self._enter(node) or is_null(node):
             return []
         if not isinstance(node, MappingNode):
             self.error(node, f"{kind} must be a mapping of names to definitions, "
                        f"found {_kind_of(node)}", "wrong-type")
-            return []
-        if not self._enter(node):
             return []
         seen: dict[str, Node] = {}
         result = []
@@ -266,32 +250,33 @@ class FileReader:
         return result
 
     def _key(self, node: Node, kind: str) -> str | None:
-        if not isinstance(node, ScalarNode) or not self._enter(node):
-            self.error(node, f"a field name in {kind} must be a plain word", "wrong-type")
+        if not self._enter(node):
             return None
-        key: str = node.value
-        return key
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"a field name in {kind} must be a plain word, found "
+                       f"{_kind_of(node)}", "wrong-type")
+            return None
+        return str(node.value)
 
     def sequence(self, node: Node, what: str) -> list[Node]:
+        if not self._enter(node):
+            return []
         if not isinstance(node, SequenceNode):
             self.error(node, f"{what} must be a list (lines starting with '- '), "
                        f"found {_kind_of(node)}", "wrong-type")
             return []
-        if not self._enter(node):
-            return []
         return list(node.value)
 
     def scalar(self, node: Node, what: str) -> str | None:
+        if not self._enter(node):
+            return None
         if not isinstance(node, ScalarNode):
             self.error(node, f"{what} must be text, found {_kind_of(node)}", "wrong-type")
             return None
-        if node.tag not in _PLAIN_TAGS and not self._enter(node):
-            return None
-        value: str = node.value
-        if value in _NULL_WORDS and _plain(node):
+        if is_null(node):
             self.error(node, f"{what} is empty; give it a value", "wrong-type")
             return None
-        return value
+        return str(node.value)
 
     text = scalar
     """Text in the story's prose sense; read as any scalar is (the same method)."""
@@ -310,9 +295,13 @@ class FileReader:
         value = self.scalar(node, what)
         if value is None:
             return None
-        if not _INTEGER.fullmatch(value) or not _plain(node):
+        if not is_plain_integer(node):
             self.error(node, f"{what} must be a whole number, found {_kind_of(node)}",
                        "wrong-type")
+            return None
+        if len(value.lstrip("-+")) > MAX_DIGITS:
+            self.error(node, f"{what} is too large: a whole number in a story has at most "
+                       f"{MAX_DIGITS} digits", "wrong-value")
             return None
         return int(value)
 
@@ -344,6 +333,12 @@ def _plain(node: Node) -> bool:
 def is_null(node: Node) -> bool:
     """An empty value: a key with nothing after it, or a plain ``~`` or ``null``."""
     return isinstance(node, ScalarNode) and node.value in _NULL_WORDS and _plain(node)
+
+
+def is_plain_integer(node: Node) -> bool:
+    """True for an unquoted whole number in ASCII digits (``²`` is a digit to Python)."""
+    return (isinstance(node, ScalarNode) and _plain(node)
+            and _INTEGER.fullmatch(str(node.value)) is not None)
 
 
 def is_plain_boolean_word(node: Node) -> bool:

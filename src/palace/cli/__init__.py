@@ -3,27 +3,24 @@
 Each command lives in its own module of this package with ``NAME``, ``HELP``,
 ``add_arguments(parser)`` and ``run(options) -> int``; this module wires them up.
 
-Exit codes: 0 success, 1 a story or save error, 2 a usage error, 130 interrupted.
-Errors are printed as messages, never tracebacks; ``PALACE_DEBUG=1`` shows them.
+Exit codes: 0 success, 1 an error (a story or save error, among others), 2 a usage
+error, 130 interrupted. Errors are printed as messages, never tracebacks;
+``PALACE_DEBUG=1`` shows them. ``guard`` says how each way of ending maps to a code.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from palace import __version__
 from palace.cli import cache, check, graph, play, saves, test
-from palace.errors import PalaceError, StoryError
+from palace.cli.guard import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, run_guarded
 
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+__all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "usage_error"]
 
 COMMANDS: tuple[ModuleType, ...] = (play, saves, check, graph, test, cache)
 DEFAULT_COMMAND = play.NAME
@@ -51,29 +48,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments or (arguments[0].startswith("-")
                          and arguments[0] not in ("-h", "--help", "--version")):
         arguments.insert(0, DEFAULT_COMMAND)
+    return run_guarded(lambda: _run(arguments))
+
+
+def _run(arguments: list[str]) -> int:
     try:
         options = build_parser().parse_args(arguments)
     except SystemExit as exit_:  # argparse has printed the usage message
         return EXIT_USAGE if exit_.code else EXIT_OK
     run: Callable[[argparse.Namespace], int] = options.run
-    try:
-        return run(options)
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except PalaceError as error:
-        if os.environ.get("PALACE_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
-        print(error_text(error), file=sys.stderr)
-        return EXIT_ERROR
-
-
-def error_text(error: PalaceError) -> str:
-    if isinstance(error, StoryError):
-        return error.render()
-    return f"palace: {error}"
+    return run(options)
 
 
 def usage_error(message: str) -> int:

@@ -4,12 +4,14 @@ resumed from a save (``--continue``, ``--load SLOT``)."""
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from palace.cli.cache import add_cache_option, load_chosen_story
+from palace.cli.guard import deferred_stops
 from palace.cli.saves import add_saves_option, saves_folder
 from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
 
@@ -18,7 +20,8 @@ from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
 if TYPE_CHECKING:
     from palace.keeper import Keeper, Opening
     from palace.model import Story
-    from palace.session import Console
+    from palace.session import Console, Session
+    from palace.state import GameState
 
 
 NAME = "play"
@@ -73,23 +76,50 @@ def run(options: argparse.Namespace) -> int:
     folder = options.story
 
     def play(console: Console) -> int:
-        return Session(story, console, role=options.role, keeper=keeper, opening=opening,
-                       notices=notices, debug=options.debug,
-                       reload=lambda: load_chosen_story(folder, no_cache=options.no_cache),
-                       transcript=options.transcript).run()
+        session = Session(story, console, role=options.role, keeper=keeper, opening=opening,
+                          notices=notices, debug=options.debug,
+                          reload=lambda: load_chosen_story(folder, no_cache=options.no_cache),
+                          transcript=options.transcript)
+        return keep_the_game(session, keeper)
 
     if options.input is not None:
         try:
-            answers = options.input.open(encoding="utf-8")
+            # Answers that are not UTF-8 are answers the game does not know, not a crash.
+            answers = options.input.open(encoding="utf-8", errors="replace")
         except OSError as error:
             return usage_error(f"cannot read {options.input}: {error.strerror}")
         with answers:
             return play(_plain_console(answers, echo=True))
     if wants_plain(options.plain):
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(errors="replace")
         return play(_plain_console(sys.stdin, echo=not sys.stdin.isatty()))
     from palace.terminal import TerminalConsole  # imported only for a real terminal
 
     return play(TerminalConsole(theme=chosen_theme(options.theme)))
+
+
+def keep_the_game(session: Session, keeper: Keeper) -> int:
+    """Run the session; whatever stops it from outside (a signal, a closed terminal or
+    pipe, a bug), save the game as it stands on the way out and say where it is."""
+    try:
+        return session.run()
+    except BaseException as error:
+        if session.state is not None:
+            with deferred_stops():
+                error.add_note(_saved_note(keeper, session.state))
+        raise
+
+
+def _saved_note(keeper: Keeper, state: GameState) -> str:
+    try:
+        problem = keeper.autosave_if_changed(state)
+    except BaseException as error:  # a second fault while saving: the first one is news
+        problem = f"{type(error).__name__}: {error}"
+    if keeper.is_autosaved(state):
+        return ("Your game is autosaved: play again with --continue to take it up where you "
+                "left it.")
+    return f"The game was not saved: {problem or 'the autosave is failing'}."
 
 
 def _opening(story: Story, keeper: Keeper,

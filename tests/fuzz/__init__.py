@@ -1,0 +1,1 @@
+"""Fuzzing Palace's three readers of untrusted input; see README.md here."""
