@@ -134,13 +134,13 @@ def read_cache(path: Path, key: bytes, *, limit: int,
         return None
 
 
-def _verified_payload(data: bytes, key: bytes) -> bytes | None:
+def _verified_payload(data: bytes, key: bytes) -> memoryview | None:
     header = len(MAGIC) + 2 * _DIGEST
     if len(data) < header or not data.startswith(MAGIC):
         return None
     stored_key = data[len(MAGIC):len(MAGIC) + _DIGEST]
     checksum = data[len(MAGIC) + _DIGEST:header]
-    payload = data[header:]
+    payload = memoryview(data)[header:]  # a view: no copy of megabytes
     if stored_key != key or hashlib.sha256(payload).digest() != checksum:
         return None
     return payload
@@ -157,14 +157,14 @@ def write_cache(path: Path, key: bytes, story: Story) -> None:
             payload = marshal.dumps(encode_story(story))
     except (ValueError, RecursionError):  # nested past what marshal stores
         return
-    data = MAGIC + key + hashlib.sha256(payload).digest() + payload
+    parts = (MAGIC, key, hashlib.sha256(payload).digest(), payload)
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name,
                                              suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            out.writelines(parts)
         os.replace(temporary, path)
         temporary = None
     except OSError:
