@@ -237,11 +237,13 @@ class TestDamage:
 
     def test_a_damaged_entry_found_late_falls_back_to_the_files(self, story_dir, cache_dir):
         load_story_cached(story_dir, cache_dir=cache_dir)
-        data = the_cache_file(cache_dir).read_bytes()
-        raw = marshal.loads(data[len(MAGIC) + 64:])
-        first = next(iter(raw["lazy"]["scenes"]))
-        raw["lazy"]["scenes"][first] = marshal.dumps(("not", "a", "scene"))
-        _forge(story_dir, cache_dir, marshal.dumps(raw))
+        payload = bytearray(the_cache_file(cache_dir).read_bytes()[len(MAGIC) + 64:])
+        size = int.from_bytes(payload[-8:], "big")
+        index = marshal.loads(bytes(payload[-8 - size:-8]))
+        first = next(iter(index["lazy"]["scenes"]))
+        start, length = index["lazy"]["scenes"][first]
+        payload[start:start + length] = b"\x00" * length  # not marshal data at all
+        _forge(story_dir, cache_dir, bytes(payload))
         warm = load_story_cached(story_dir, cache_dir=cache_dir)
         assert isinstance(warm.scenes, LazyMapping)
         assert warm.scenes[first] == load_story(story_dir).scenes[first]

@@ -6,6 +6,11 @@ and decoded when first used, so a player's start decodes the few scenes it shows
 not all of them. Conditions are stored as their trees and compiled again, never
 parsed. Data that does not fit the model raises, and ``storycache`` then loads
 the story from its files instead.
+
+The payload: the blobs, one after another; the index (the story's fields, and for
+each entry where its blob lies); and the index's length, in 8 bytes. Blobs come
+first so that they can be written as they are made, one at a time; entries are
+decoded straight from the file's bytes, never copied out of them first.
 """
 
 from __future__ import annotations
@@ -25,32 +30,46 @@ from palace.modelcodec import Codec, CodecError, Finish
 
 UNREADABLE = (CodecError, ValueError, TypeError, EOFError, RecursionError)
 """What damaged data raises from ``marshal.loads`` or the decoder."""
+_LENGTH = 8
 
 
-def encode_story(story: Story) -> dict[str, object]:
-    """``story`` as plain data for ``marshal``: its fields, and its entries each apart."""
+def encode_story(story: Story) -> Iterator[bytes]:
+    """``story`` as the parts of a payload, made one at a time as they are written."""
     hints = _story_hints()
     codec = _codec(story.clock)
     eager: dict[str, object] = {}
-    lazy: dict[str, object] = {}
+    lazy: dict[str, dict[str, tuple[int, int]]] = {}
+    offset = 0
     for field in dataclasses.fields(Story):
         name, value = field.name, getattr(story, field.name)
-        if _is_entry_mapping(hints[name]):
-            encode = codec.encoder(typing.get_args(hints[name])[1])
-            lazy[name] = {key: marshal.dumps(typing.cast(typing.Any, encode(entry)))
-                          for key, entry in value.items()}
-        else:
+        if not _is_entry_mapping(hints[name]):
             eager[name] = codec.encoder(hints[name])(value)
-    return {"eager": eager, "lazy": lazy}
+            continue
+        encode = codec.encoder(typing.get_args(hints[name])[1])
+        lazy[name] = {}
+        for key, entry in value.items():
+            blob = marshal.dumps(typing.cast(typing.Any, encode(entry)))
+            lazy[name][key] = (offset, len(blob))
+            offset += len(blob)
+            yield blob
+    index = marshal.dumps({"eager": eager, "lazy": lazy})
+    yield index
+    yield len(index).to_bytes(_LENGTH, "big")
 
 
-def decode_story(raw: object, *, rebuild: Callable[[], Story]) -> Story:
-    """The story ``encode_story`` made ``raw`` from; its entries are decoded when first
-    used, and ``rebuild`` loads the story from its files should one turn out damaged.
+def decode_story(payload: memoryview, *, rebuild: Callable[[], Story]) -> Story:
+    """The story ``encode_story`` wrote into ``payload``; its entries are decoded when
+    first used, and ``rebuild`` loads the story from its files should one turn out
+    damaged.
 
     Raises:
         CodecError: (or another of ``UNREADABLE``) the data is not such a story.
     """
+    size = int.from_bytes(payload[-_LENGTH:], "big")
+    if not _LENGTH + size <= len(payload):
+        raise CodecError("the index runs past the start of the payload")
+    blobs = payload[:len(payload) - _LENGTH - size]
+    raw = marshal.loads(payload[len(blobs):-_LENGTH])
     if type(raw) is not dict or set(raw) != {"eager", "lazy"}:
         raise CodecError("not a story cache payload")
     eager, lazy = raw["eager"], raw["lazy"]
@@ -70,7 +89,7 @@ def decode_story(raw: object, *, rebuild: Callable[[], Story]) -> Story:
         if not _is_entry_mapping(hints[name]) or type(entries) is not dict:
             raise CodecError(f"field '{name}' is not stored entry by entry here")
         decode = codec.decoder(typing.get_args(hints[name])[1])
-        values[name] = LazyMapping(entries, decode, partial(fallback.field, name))
+        values[name] = LazyMapping(entries, blobs, decode, partial(fallback.field, name))
     return Story(**typing.cast(dict[str, typing.Any], values))
 
 
@@ -91,9 +110,12 @@ class LazyMapping(Mapping[str, object]):
     the story loaded from its files instead.
     """
 
-    def __init__(self, entries: dict[str, object], decode: Callable[[object], object],
+    def __init__(self, entries: dict[str, object], blobs: memoryview,
+                 decode: Callable[[object], object],
                  fallback: Callable[[], Mapping[str, object]]) -> None:
+        """``entries`` gives, for each id, where its blob lies in ``blobs``."""
         self._entries = entries
+        self._blobs = blobs
         self._decode = decode
         self._fallback = fallback
         self._decoded: dict[str, object] = {}
@@ -107,11 +129,15 @@ class LazyMapping(Mapping[str, object]):
             return value
 
     def _decode_entry(self, key: str) -> object:
-        blob = self._entries[key]  # a KeyError here is the caller's: no such entry
+        where = self._entries[key]  # a KeyError here is the caller's: no such entry
         try:
-            if type(blob) is not bytes:
-                raise CodecError("an entry is not stored as bytes")
-            return self._decode(marshal.loads(blob))
+            if (type(where) is not tuple or len(where) != 2
+                    or not all(type(n) is int and n >= 0 for n in where)):
+                raise CodecError("an entry's place is not two counts")
+            start, length = where
+            if start + length > len(self._blobs):
+                raise CodecError("an entry runs past the end of the file")
+            return self._decode(marshal.loads(self._blobs[start:start + length]))
         except UNREADABLE:
             rebuilt = self._fallback()
             self._entries = dict.fromkeys(rebuilt)

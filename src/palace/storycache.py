@@ -129,7 +129,7 @@ def read_cache(path: Path, key: bytes, *, limit: int,
         return None
     try:
         with collector_paused():
-            return decode_story(marshal.loads(payload), rebuild=rebuild)
+            return decode_story(payload, rebuild=rebuild)
     except UNREADABLE:
         return None
 
@@ -150,27 +150,27 @@ def _verified_payload(data: bytes, key: bytes) -> memoryview | None:
 
 
 def write_cache(path: Path, key: bytes, story: Story) -> None:
-    """Store ``story`` at ``path`` for ``key``, atomically. A cache that cannot be
-    written (no space, no permission) is left out: the next load is only slower."""
-    try:
-        with collector_paused():
-            payload = marshal.dumps(encode_story(story))
-    except (ValueError, RecursionError):  # nested past what marshal stores
-        return
-    parts = (MAGIC, key, hashlib.sha256(payload).digest(), payload)
+    """Store ``story`` at ``path`` for ``key``, atomically, encoding it part by part as
+    it is written (a whole payload at once would add its size to the peak memory). A
+    cache that cannot be written (no space, no permission, nested past what marshal
+    stores) is left out: the next load is only slower."""
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name,
                                              suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.writelines(parts)
+        with os.fdopen(handle, "wb") as out, collector_paused():
+            out.write(MAGIC + key + bytes(_DIGEST))  # the checksum, once it is known
+            checksum = hashlib.sha256()
+            for part in encode_story(story):
+                checksum.update(part)
+                out.write(part)
+            out.seek(len(MAGIC) + _DIGEST)
+            out.write(checksum.digest())
         os.replace(temporary, path)
         temporary = None
-    except OSError:
+    except (OSError, ValueError, RecursionError):
         pass
     finally:  # also when a signal stops the command half-way through the write
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-
-
