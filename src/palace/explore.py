@@ -21,7 +21,6 @@ from palace.coverage import Tally
 from palace.model import Story
 from palace.paths import analyse_role
 from palace.playtest import (
-    DEFAULT_MAX_STATES,
     RUN_ERRORS,
     Failure,
     FailureKind,
@@ -35,6 +34,7 @@ from palace.playtest import (
     loop_message,
     stuck_message,
 )
+from palace.playtestoptions import DEFAULT_MAX_STATES
 from palace.state import GameState
 
 

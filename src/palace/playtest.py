@@ -27,15 +27,9 @@ from palace.errors import PalaceError
 from palace.expr import Call, Name, names_in
 from palace.model import Ending, Story
 from palace.paths import RoleReach, analyse_role
-from palace.playtestoptions import DEFAULT_MAX_STATES, DEFAULT_MAX_STEPS, DEFAULT_RUNS, Strategy
+from palace.playtestoptions import DEFAULT_MAX_STEPS, DEFAULT_RUNS, Strategy
 from palace.state import GameState
 
-
-__all__ = [
-    "DEFAULT_MAX_STATES", "DEFAULT_MAX_STEPS", "DEFAULT_RUNS", "Failure", "FailureKind",
-    "PlaytestReport", "Playthrough", "Step", "Strategy", "random_playthrough",
-    "run_playtests",
-]
 
 RUN_ERRORS = (PalaceError, LookupError, TypeError, ValueError, ArithmeticError)
 """What a fault in a story can raise while it is played: reported, never propagated."""
