@@ -1,10 +1,13 @@
 """Write a synthetic Palace story of N scenes, for benchmarks.
 
 The story is valid and realistic in shape: prose of about a kilobyte a scene,
-spread over files of 50 scenes, with conditions, effects of every kind, greyed
-and hidden choices, conditional passages, interpolations, documents and beats.
-Every scene is reachable (scene i always leads to i + 1), walks are short
-(scene i also leads to 2i + 1), and the last scenes are endings.
+spread over files of 50 scenes in folders of 20 files, with conditions, effects
+of every kind, greyed and hidden choices, conditional passages, interpolations,
+documents and beats. Every scene is reachable (scene i always leads to i + 1),
+walks are short (scene i may also jump to 2i + 1, or to an ending once that is
+past the last ordinary scene), and the last twentieth of the scenes are endings,
+each reached from some scene: ``palace check`` finds no problem and ``palace
+test`` no failure.
 
     python bench/generate.py 1000 /tmp/story-1000
 """
@@ -17,15 +20,19 @@ import shutil
 from pathlib import Path
 
 
+MIN_SCENES = 22
+"""Fewer scenes leave some variables or documents unused, which ``palace check`` warns of."""
 SCENES_PER_FILE = 50
+FILES_PER_FOLDER = 20
 VARIABLES = 12
-WORDS = (
+SOURCE_PROSE = (
     "the palace square lies under wet snow and the lamps are few; somewhere a tram "
     "rings on the embankment while men in greatcoats argue by the firewood, a rifle "
     "passes from hand to hand, the windows above are lit and nobody knows who holds "
     "the building tonight, a sailor laughs, a cadet stamps his feet against the cold, "
     "and the river smells of coal smoke and iron"
-).split()
+)
+WORDS = SOURCE_PROSE.split()
 
 
 def prose(rng: random.Random, words: int) -> str:
@@ -62,8 +69,20 @@ locations:
 """
 
 
+def first_ending(total: int) -> int:
+    return total - max(2, total // 20)
+
+
+def jump_target(index: int, total: int) -> int:
+    """Where scene ``index``'s second choice leads: twice as far, or an ending."""
+    endings_from = first_ending(total)
+    if 2 * index + 1 < endings_from:
+        return 2 * index + 1
+    return endings_from + index % (total - endings_from)
+
+
 def scene(index: int, total: int, rng: random.Random) -> str:
-    endings_from = total - max(2, total // 20)
+    endings_from = first_ending(total)
     number, flag = f"n{index % VARIABLES}", f"f{(index + 3) % VARIABLES}"
     lines = [
         f"  - id: s{index}",
@@ -85,9 +104,8 @@ def scene(index: int, total: int, rng: random.Random) -> str:
     lines.append("    choices:")
     lines.append(f"      - text: {prose(rng, 6)}\n        to: s{index + 1}\n"
                  f"        effects: {{add: {{{number}: 1}}, set: {{{flag}: true}}}}")
-    if 2 * index + 1 < total:
-        lines.append(f"      - text: {prose(rng, 7)}\n        to: s{2 * index + 1}\n"
-                     f"        if: {number} >= 1 or {flag}\n        reason: Not yet.")
+    lines.append(f"      - text: {prose(rng, 7)}\n        to: s{jump_target(index, total)}\n"
+                 f"        if: {number} >= 1 or {flag}\n        reason: Not yet.")
     if index + 2 < total:
         lines.append(f"      - text: {prose(rng, 5)}\n        to: s{index + 2}\n"
                      f"        if: not {flag} and clock < 23:00\n"
@@ -107,17 +125,27 @@ def record() -> str:
 
 
 def write_story(folder: Path, scenes: int, *, seed: int = 1917) -> None:
-    """Write a story of ``scenes`` scenes into ``folder`` (replacing what is there)."""
-    rng = random.Random(seed)
-    if folder.exists():
+    """Write a story of ``scenes`` scenes into ``folder``, replacing a story already there.
+
+    Raises:
+        ValueError: too few scenes, or ``folder`` holds something other than a story.
+    """
+    if scenes < MIN_SCENES:
+        raise ValueError(f"a synthetic story needs at least {MIN_SCENES} scenes, not {scenes}")
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / "story.yaml").is_file():
+            raise ValueError(f"{folder} is not empty and holds no story.yaml: not replacing it")
         shutil.rmtree(folder)
-    (folder / "scenes").mkdir(parents=True)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "story.yaml").write_text(manifest(scenes), encoding="utf-8")
     (folder / "record.yaml").write_text(record(), encoding="utf-8")
     for start in range(0, scenes, SCENES_PER_FILE):
         body = "\n".join(scene(i, scenes, rng) for i in range(start, min(scenes, start +
                                                                           SCENES_PER_FILE)))
-        path = folder / "scenes" / f"part_{start // SCENES_PER_FILE:04d}.yaml"
+        number = start // SCENES_PER_FILE
+        path = folder / f"act_{number // FILES_PER_FOLDER:03d}" / f"part_{number:04d}.yaml"
+        path.parent.mkdir(exist_ok=True)
         path.write_text("scenes:\n" + body + "\n", encoding="utf-8")
 
 
@@ -127,7 +155,10 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seed", type=int, default=1917)
     options = parser.parse_args()
-    write_story(options.folder, options.scenes, seed=options.seed)
+    try:
+        write_story(options.folder, options.scenes, seed=options.seed)
+    except ValueError as error:
+        parser.error(str(error))
 
 
 if __name__ == "__main__":

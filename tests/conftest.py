@@ -48,6 +48,7 @@ def story_named() -> Callable[[str], Story]:
 @pytest.fixture(autouse=True)
 def _saves_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every game a test plays, in this process or a child, saves in a folder of its own,
-    never in the checkout."""
+    """Every game a test plays, in this process or a child, saves (and caches compiled
+    stories) in folders of its own, never in the checkout or the home folder."""
     monkeypatch.setenv("PALACE_SAVES", str(tmp_path_factory.mktemp("saves")))
+    monkeypatch.setenv("PALACE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -38,7 +38,7 @@ def palace(*arguments: str, cwd: Path, **popen: object) -> subprocess.Popen[byte
 
 class TestUnexpectedErrors:
     def test_a_bug_is_a_message_asking_for_a_report(self, monkeypatch, capsys):
-        monkeypatch.setattr(check, "collect", lambda _folder: 1 / 0)
+        monkeypatch.setattr(check, "collect", lambda _folder, **_options: 1 / 0)
         assert main(["check", str(TINY)]) == 1
         printed = capsys.readouterr()
         assert printed.err == ("palace: an unexpected error stopped Palace (ZeroDivisionError: "
@@ -47,7 +47,7 @@ class TestUnexpectedErrors:
                                "happened.\n")
 
     def test_palace_debug_shows_the_traceback(self, monkeypatch, capsys):
-        monkeypatch.setattr(check, "collect", lambda _folder: 1 / 0)
+        monkeypatch.setattr(check, "collect", lambda _folder, **_options: 1 / 0)
         monkeypatch.setenv("PALACE_DEBUG", "1")
         assert main(["check", str(TINY)]) == 1
         err = capsys.readouterr().err
@@ -69,10 +69,10 @@ class TestUnexpectedErrors:
 
 class TestInterrupted:
     def test_ctrl_c_while_loading(self, monkeypatch, capsys):
-        def interrupted(_folder: Path) -> None:
+        def interrupted(_folder: Path, **_options: object) -> None:
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(check, "load_story", interrupted)
+        monkeypatch.setattr(check, "load_chosen_story", interrupted)
         assert main(["check", str(TINY)]) == 130
         assert capsys.readouterr().err == "palace: interrupted\n"
 
@@ -81,11 +81,11 @@ class TestInterrupted:
     def test_a_stop_signal_while_loading(self, monkeypatch, capsys, name):
         number = getattr(signal, name)
 
-        def signalled(folder: Path) -> object:
+        def signalled(folder: Path, **_options: object) -> object:
             os.kill(os.getpid(), number)  # the handler raises at the next instruction
             return load_story(folder)
 
-        monkeypatch.setattr(check, "load_story", signalled)
+        monkeypatch.setattr(check, "load_chosen_story", signalled)
         assert main(["check", str(TINY)]) == 130
         assert capsys.readouterr().err == f"palace: stopped by {name}\n"
         assert signal.getsignal(number) is signal.SIG_DFL
@@ -94,11 +94,11 @@ class TestInterrupted:
     def test_a_signal_that_was_ignored_stays_ignored(self, monkeypatch):
         seen = []
 
-        def look(folder: Path) -> object:
+        def look(folder: Path, **_options: object) -> object:
             seen.append(signal.getsignal(signal.SIGHUP))
             return load_story(folder)
 
-        monkeypatch.setattr(check, "load_story", look)
+        monkeypatch.setattr(check, "load_chosen_story", look)
         previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
         try:
             main(["check", str(TINY)])

@@ -11,11 +11,11 @@ from palace.loader import SourceFile, parse_story
 from palace.playtest import (
     FailureKind,
     Step,
-    Strategy,
     behaviour_key,
     random_playthrough,
     run_playtests,
 )
+from palace.playtestoptions import Strategy
 
 
 def replay(story, role, path):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from palace.clock import Calendar, parse_start
 from palace.errors import ExpressionError
+from palace.model import Role
 from palace.state import GameState
 from palace.text import Slot, parse_template
 
@@ -18,7 +19,8 @@ STATE = GameState(role="guard", scene="s", clock=21 * 60 + 40,
 
 
 def render(source: str) -> str:
-    return parse_template(source).render(STATE, clock=CLOCK, role_names={"guard": "Red Guard"})
+    return parse_template(source).render(STATE, clock=CLOCK,
+                                         roles={"guard": Role("guard", "Red Guard", "s")})
 
 
 def test_variables_and_builtins_are_shown():

@@ -219,7 +219,8 @@ def check_variables(story: Story, _reaches: Reaches) -> Iterator[Diagnostic]:
 
 def _variables_read(story: Story) -> set[str]:
     names: set[str] = set()
-    for condition in _all_conditions(story):
+    distinct = {condition.source: condition for condition in _all_conditions(story)}
+    for condition in distinct.values():
         names.update(n.name for n in names_in(condition.tree) if isinstance(n, Name))
     for template in _all_templates(story):
         names.update(slot.name for slot in template.slots)

@@ -3,7 +3,7 @@ each checked against the manifest and every id the story declares."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -12,6 +12,7 @@ from palace import expr
 from palace.errors import ExpressionError
 from palace.manifestreader import ManifestReader
 from palace.model import (
+    NO_EFFECTS,
     Beat,
     Choice,
     Condition,
@@ -43,6 +44,11 @@ from palace.text import TEXT_BUILTINS, Template, parse_template
 from palace.yamlsource import FileReader, suggest
 
 
+_VISIBILITIES = frozenset(v.value for v in Visibility)
+_ENDING_KINDS = frozenset(k.value for k in EndingKind)
+_ACCOUNTS = frozenset(a.value for a in Account)
+
+
 class ContentReader:
     """Builds scenes, documents and beats from one file's nodes against the story's ids."""
 
@@ -70,7 +76,7 @@ class ContentReader:
         location = self._reference(found.get("location"), self.header.locations, "location")
         act = reader.text(found["act"], "act") if "act" in found else None
         passages = self._passages(found["text"], what) if "text" in found else ()
-        effects = self._effects(found["effects"]) if "effects" in found else Effects()
+        effects = self._effects(found["effects"]) if "effects" in found else NO_EFFECTS
         tag = self._tag(found, what, node)
         choices = self._choices(found, scene_id)
         next_rules = self._next(found["next"]) if "next" in found else ()
@@ -165,7 +171,7 @@ class ContentReader:
         text = self._template(found["text"], "choice text") if "text" in found else None
         target = self._reference(found.get("to"), self.scope.scenes, "scene")
         condition = self._condition(found["if"]) if "if" in found else None
-        effects = self._effects(found["effects"]) if "effects" in found else Effects()
+        effects = self._effects(found["effects"]) if "effects" in found else NO_EFFECTS
         roles = self._roles(found["role"]) if "role" in found else ()
         once = bool(reader.flag(found["once"], "once")) if "once" in found else False
         visibility = self._visibility(found)
@@ -183,7 +189,7 @@ class ContentReader:
         if "unavailable" not in found:
             return Visibility.GREYED if "reason" in found else Visibility.HIDDEN
         word = self.reader.text(found["unavailable"], "unavailable")
-        if word not in {v.value for v in Visibility}:
+        if word not in _VISIBILITIES:
             if word is not None:
                 self.reader.error(found["unavailable"], f"unavailable is '{word}'; use hidden "
                                   "or greyed", "wrong-value")
@@ -222,7 +228,7 @@ class ContentReader:
         ending_id = reader.identifier(found["id"], "ending id")
         title = reader.text(found["title"], "ending title")
         word = reader.text(found["kind"], "ending kind")
-        kinds = {k.value for k in EndingKind}
+        kinds = _ENDING_KINDS
         if word is not None and word not in kinds:
             reader.error(found["kind"], f"ending kind '{word}' is unknown{suggest(word, kinds)}"
                          f"; use one of: {', '.join(sorted(kinds))}", "wrong-value")
@@ -241,7 +247,7 @@ class ContentReader:
                          f"but no '{missing}'; give both 'account' and 'beat'", "missing-field")
             return None
         word = reader.text(found["account"], "account")
-        accounts = {a.value for a in Account}
+        accounts = _ACCOUNTS
         beat = self._reference(found["beat"], self.scope.beats, "beat")
         if word is not None and word not in accounts:
             reader.error(found["account"], f"account '{word}' is unknown"
@@ -257,7 +263,7 @@ class ContentReader:
         reader = self.reader
         found = reader.fields(node, "effects", EFFECT_FIELDS)
         if found is None:
-            return Effects()
+            return NO_EFFECTS
         assignments = self._assignments(found["set"]) if "set" in found else ()
         increments = self._increments(found["add"]) if "add" in found else ()
         advance = 0
@@ -361,16 +367,14 @@ class ContentReader:
 
     # --- shared -------------------------------------------------------------------
 
-    def _reference(self, node: Node | None, known: Mapping[str, object] | object,
-                   kind: str) -> str | None:
+    def _reference(self, node: Node | None, known: Collection[str], kind: str) -> str | None:
         if node is None:
             return None
         value = self.reader.identifier(node, f"{kind} id")
         if value is None:
             return None
-        names = known if isinstance(known, Mapping) else {}
-        if value not in names:
-            self.reader.error(node, f"unknown {kind} '{value}'{suggest(value, names)}",
+        if value not in known:
+            self.reader.error(node, f"unknown {kind} '{value}'{suggest(value, known)}",
                               "missing-target")
             return None
         return value

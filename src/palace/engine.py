@@ -9,11 +9,12 @@ callers of ``start``, ``view`` and ``choose``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from palace.errors import RuleError
-from palace.model import Choice, Effects, Ending, Passage, Scene, Story, Tag, Visibility
+from palace.model import Choice, Effects, Ending, Scene, Story, Tag, Visibility
 from palace.state import AccountEntry, GameState, Value
 
 
@@ -61,13 +62,13 @@ def start(story: Story, role: str) -> GameState:
         variables=story.initial_variables(),
         visits={},
     )
-    return _enter(story, state, definition.start)
+    return _enter(story, state, definition.start, _Move(state))
 
 
 def view(story: Story, state: GameState) -> View:
     """Render the current scene for ``state``: its text, and every choice the player may see."""
     scene = _scene(story, state.scene)
-    paragraphs = tuple(_render_passages(story, scene, state))
+    paragraphs = _shown_paragraphs(story, scene, state)
     if scene.ending is not None:
         return View(scene, paragraphs, (), scene.ending)
     if scene.next:
@@ -75,8 +76,9 @@ def view(story: Story, state: GameState) -> View:
         if _next_target(scene, state) is not None:
             choices = (ChoiceView(CONTINUE, "Continue", True),)
         return View(scene, paragraphs, choices, None)
-    shown = tuple(_choice_view(story, choice, state) for choice in _offered(scene, state))
-    return View(scene, paragraphs, tuple(c for c in shown if c is not None), None)
+    shown = [view for view in (_choice_view(story, choice, state)
+                               for choice in _offered(scene, state)) if view is not None]
+    return View(scene, paragraphs, tuple(shown), None)
 
 
 def available_choices(story: Story, state: GameState) -> list[str]:
@@ -103,7 +105,9 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
         target = _next_target(scene, state)
         if target is None:
             raise RuleError(f"scene '{scene.id}' has no automatic way on that holds now")
-        return _enter(story, replace(state, history=(*state.history, CONTINUE)), target)
+        move = _Move(state)
+        move.history = (*state.history, CONTINUE)
+        return _enter(story, state, target, move)
     choice = _find_choice(scene, choice_id)
     if choice.roles and state.role not in choice.roles:
         raise RuleError(f"choice '{choice_id}' is not open to the role '{state.role}'")
@@ -111,15 +115,12 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
         raise RuleError(f"choice '{choice_id}' can be taken only once")
     if choice.condition is not None and not choice.condition.holds(state):
         raise RuleError(f"choice '{choice_id}' is not available: {choice.condition.source}")
-    state = apply_effects(story, state, choice.effects)
-    if choice.tag is not None:
-        state = _record(state, choice.tag, scene.id)
-    state = replace(
-        state,
-        taken=state.taken | {choice.id},
-        history=(*state.history, choice.id),
-    )
-    return _enter(story, state, choice.target)
+    move = _Move(state)
+    move.apply(choice.effects)
+    move.record(choice.tag, scene.id)
+    move.taken = state.taken | {choice.id}
+    move.history = (*state.history, choice.id)
+    return _enter(story, state, choice.target, move)
 
 
 def goto(story: Story, state: GameState, scene_id: str) -> GameState:
@@ -130,7 +131,7 @@ def goto(story: Story, state: GameState, scene_id: str) -> GameState:
         RuleError: the story has no such scene.
     """
     _scene(story, scene_id)
-    return _enter(story, state, scene_id)
+    return _enter(story, state, scene_id, _Move(state))
 
 
 def mark_read(state: GameState, document: str) -> GameState:
@@ -146,61 +147,90 @@ def apply_effects(story: Story, state: GameState, effects: Effects) -> GameState
     """Apply ``effects`` in their documented order: set, add, advance, until, unlock."""
     if not effects:
         return state
-    variables: dict[str, Value] = dict(state.variables)
-    variables.update(effects.set)
-    for name, amount in effects.add:
-        variables[name] = int(variables[name]) + amount
-    clock = state.clock + effects.advance
-    if effects.until is not None:
-        clock = max(clock, effects.until)
-    documents = state.documents
-    new_documents = tuple(d for d in effects.unlock if d not in documents)
-    if new_documents:
-        documents = (*documents, *new_documents)
-    return replace(state, variables=variables, clock=clock, documents=documents)
+    move = _Move(state)
+    move.apply(effects)
+    return replace(state, variables=move.variables, clock=move.clock,
+                   documents=move.documents)
 
 
-def _enter(story: Story, state: GameState, scene_id: str) -> GameState:
+class _Move:
+    """What a move changes, gathered before the one new state is made (each new state
+    costs microseconds, and ``palace test`` makes millions). Private to one move, so
+    changing it in place changes no state anyone holds."""
+
+    __slots__ = ("accounts", "clock", "documents", "history", "taken", "variables")
+
+    def __init__(self, state: GameState) -> None:
+        self.variables: Mapping[str, Value] = state.variables
+        self.clock = state.clock
+        self.documents = state.documents
+        self.accounts = state.accounts
+        self.taken = state.taken
+        self.history = state.history
+
+    def apply(self, effects: Effects) -> None:
+        """Apply ``effects`` in their documented order: set, add, advance, until, unlock."""
+        if not effects:
+            return
+        if effects.set or effects.add:
+            variables: dict[str, Value] = dict(self.variables)
+            variables.update(effects.set)
+            for name, amount in effects.add:
+                variables[name] = int(variables[name]) + amount
+            self.variables = variables
+        self.clock += effects.advance
+        if effects.until is not None:
+            self.clock = max(self.clock, effects.until)
+        if effects.unlock:
+            documents = self.documents
+            self.documents = (*documents, *(d for d in effects.unlock if d not in documents))
+
+    def record(self, tag: Tag | None, scene_id: str) -> None:
+        """Record the beat of ``tag`` as followed now (the latest account wins)."""
+        if tag is not None:
+            self.accounts = _recorded(self.accounts, tag, scene_id, self.clock)
+
+
+def _enter(story: Story, state: GameState, scene_id: str, move: _Move) -> GameState:
+    """Enter ``scene_id`` at the end of ``move``, with the scene's effects and tags."""
     scene = _scene(story, scene_id)
     visits = dict(state.visits)
     visits[scene_id] = visits.get(scene_id, 0) + 1
-    state = replace(state, scene=scene_id, visits=visits)
-    state = apply_effects(story, state, scene.effects)
-    if scene.tag is not None:
-        state = _record(state, scene.tag, scene_id)
-    for passage in _shown_passages(scene, state):
-        if passage.tag is not None:
-            state = _record(state, passage.tag, scene_id)
+    move.apply(scene.effects)
+    move.record(scene.tag, scene_id)
+    state = replace(state, scene=scene_id, visits=visits, variables=move.variables,
+                    clock=move.clock, documents=move.documents, accounts=move.accounts,
+                    taken=move.taken, history=move.history)
+    # A tagged passage counts when it is shown, judged on the state as entered.
+    for passage in scene.passages:
+        if passage.tag is not None and (passage.condition is None
+                                        or passage.condition.holds(state)):
+            state = replace(state, accounts=_recorded(state.accounts, passage.tag, scene_id,
+                                                      state.clock))
     return state
 
 
-def _record(state: GameState, tag: Tag, scene_id: str) -> GameState:
-    entry = AccountEntry(tag.beat, tag.account, scene_id, state.clock)
-    entries = list(state.accounts)
+def _recorded(accounts: tuple[AccountEntry, ...], tag: Tag, scene_id: str,
+              clock: int) -> tuple[AccountEntry, ...]:
+    entry = AccountEntry(tag.beat, tag.account, scene_id, clock)
+    entries = list(accounts)
     for index, old in enumerate(entries):
         if old.beat == tag.beat:
             entries[index] = entry
             break
     else:
         entries.append(entry)
-    return replace(state, accounts=tuple(entries))
+    return tuple(entries)
 
 
-def _shown_passages(scene: Scene, state: GameState) -> Iterator[Passage]:
-    for passage in scene.passages:
-        if passage.condition is None or passage.condition.holds(state):
-            yield passage
-
-
-def _render_passages(story: Story, scene: Scene, state: GameState) -> Iterator[str]:
-    role_names = story.role_names()
+def _shown_paragraphs(story: Story, scene: Scene, state: GameState) -> tuple[str, ...]:
+    shown: list[str] = []
     for passage in scene.passages:
         holds = passage.condition is None or passage.condition.holds(state)
         template = passage.text if holds else passage.otherwise
-        if template is None:
-            continue
-        text = template.render(state, clock=story.clock, role_names=role_names)
-        yield from paragraphs_of(text)
+        if template is not None:
+            shown += _paragraphs(template.render(state, clock=story.clock, roles=story.roles))
+    return tuple(shown)
 
 
 def paragraphs_of(text: str) -> Iterator[str]:
@@ -210,6 +240,14 @@ def paragraphs_of(text: str) -> Iterator[str]:
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         if lines:
             yield " ".join(lines)
+
+
+@lru_cache(maxsize=4096)
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """``paragraphs_of``, remembered: most prose has no slots, so a scene's text is the
+    same string each time the scene is shown, and a playtest shows scenes thousands
+    of times."""
+    return tuple(paragraphs_of(text))
 
 
 def _offered(scene: Scene, state: GameState) -> Iterator[Choice]:
@@ -222,11 +260,12 @@ def _offered(scene: Scene, state: GameState) -> Iterator[Choice]:
 
 
 def _choice_view(story: Story, choice: Choice, state: GameState) -> ChoiceView | None:
-    text = choice.text.render(state, clock=story.clock, role_names=story.role_names())
-    if choice.condition is None or choice.condition.holds(state):
-        return ChoiceView(choice.id, text, True)
-    if choice.unavailable is Visibility.HIDDEN:
+    available = choice.condition is None or choice.condition.holds(state)
+    if not available and choice.unavailable is Visibility.HIDDEN:
         return None
+    text = choice.text.render(state, clock=story.clock, roles=story.roles)
+    if available:
+        return ChoiceView(choice.id, text, True)
     return ChoiceView(choice.id, text, False, choice.reason or "Not possible now.")
 
 

@@ -21,7 +21,6 @@ from palace.coverage import Tally
 from palace.model import Story
 from palace.paths import analyse_role
 from palace.playtest import (
-    DEFAULT_MAX_STATES,
     RUN_ERRORS,
     Failure,
     FailureKind,
@@ -35,6 +34,7 @@ from palace.playtest import (
     loop_message,
     stuck_message,
 )
+from palace.playtestoptions import DEFAULT_MAX_STATES
 from palace.state import GameState
 
 
@@ -53,7 +53,7 @@ def run_exhaustive(story: Story, *, roles: Sequence[str] | None = None,
     reaches = [analyse_role(story, role) for role in roles]
     return PlaytestReport(story.title, roles, ending_counts(story, reaches, walk.endings),
                           walk.tally.coverage(reaches), count_failures(failures),
-                          states=len(walk.parents), complete=walk.complete)
+                          states=len(walk.parents), complete=walk.complete, steps=walk.steps)
 
 
 class _Walk:
@@ -72,6 +72,7 @@ class _Walk:
         self.failures: list[Failure] = []
         self.queue: deque[tuple[Hashable, GameState]] = deque()
         self.complete = True
+        self.steps = 0
 
     def begin(self, role: str) -> None:
         try:
@@ -125,6 +126,7 @@ class _Walk:
             self._fail(key, FailureKind.ERROR, describe_error(error), (step,))
             return
         self.tally.record_step(state, step.choice)
+        self.steps += 1
         self.successors.setdefault(key, []).append(self._discover(following, (key, step)))
 
     def _fail(self, key: Hashable, kind: FailureKind, message: str,

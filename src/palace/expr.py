@@ -27,7 +27,6 @@ import enum
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 
 from palace.clock import ClockConfig, parse_time
 from palace.errors import ExpressionError
@@ -328,6 +327,8 @@ def _describe(token: Token) -> str:
 
 
 def _suggest(word: str, candidates: Collection[str]) -> str:
+    from difflib import get_close_matches  # only when there is a mistake to explain
+
     close = get_close_matches(word, sorted(candidates), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

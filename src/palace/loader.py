@@ -23,6 +23,7 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from palace import expr
+from palace.collector import collector_paused
 from palace.contentreader import ContentReader
 from palace.errors import Diagnostic, Severity, SourceLoc, StoryError
 from palace.manifestreader import ManifestReader
@@ -56,7 +57,8 @@ def parse_story(files: Sequence[SourceFile]) -> Story:
         StoryError: with every problem found, sorted by file and line.
     """
     builder = _Builder()
-    story = builder.build(files)
+    with collector_paused():
+        story = builder.build(files)
     if story is None or builder.has_errors:
         raise StoryError(builder.diagnostics)
     return story
@@ -110,7 +112,9 @@ class _Builder:
         scenes: dict[str, Scene] = {}
         documents: dict[str, Document] = {}
         beats: dict[str, Beat] = {}
-        for source, tree in trees:
+        for index, (source, tree) in enumerate(trees):
+            # A file's nodes take ten times its text in memory: let each go once read.
+            trees[index] = (source, None)
             if tree is not None:
                 self._read_content(source.name, tree, scenes, documents, beats)
         self._check_role_starts()

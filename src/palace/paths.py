@@ -14,13 +14,14 @@ and "no ending in reach" are proofs, never guesses.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from palace.abstract import Abstract, Facts, number_domain, truth_values
-from palace.expr import Type
-from palace.model import Choice, Condition, Effects, NextRule, Scene, Story
+from palace.expr import Name, Type, names_in
+from palace.model import NO_EFFECTS, Choice, Condition, Effects, NextRule, Scene, Story
 from palace.state import Value
 
 
@@ -49,7 +50,7 @@ def ways_on(scene: Scene) -> tuple[WayOn, ...]:
     if scene.choices:
         return tuple(WayOn(scene.id, c.target, c.condition, c.effects, c.roles, i, choice=c)
                      for i, c in enumerate(scene.choices))
-    return tuple(WayOn(scene.id, r.target, r.condition, Effects(), (), i, rule=r)
+    return tuple(WayOn(scene.id, r.target, r.condition, NO_EFFECTS, (), i, rule=r)
                  for i, r in enumerate(scene.next))
 
 
@@ -57,6 +58,35 @@ def clock_after(floor: int, effects: Effects) -> int:
     """The earliest the clock can be after ``effects``, if it was at least ``floor``."""
     clock = floor + effects.advance
     return clock if effects.until is None else max(clock, effects.until)
+
+
+class TruthMemo:
+    """What each condition could be under one role's facts, worked out once.
+
+    Stories repeat their conditions (the 10,000-scene benchmark story has a few
+    dozen distinct ones), and the analysis asks about each in every scene and in
+    every round; a condition that does not read the clock could be the same
+    wherever it is asked. Conditions with one source have one tree, so the source
+    names it.
+    """
+
+    def __init__(self) -> None:
+        self._truths: dict[tuple[str, int | None], frozenset[bool]] = {}
+        self._reads_clock: dict[str, bool] = {}
+
+    def truths(self, condition: Condition, facts: Facts, *,
+               clock_floor: int) -> frozenset[bool]:
+        source = condition.source
+        reads_clock = self._reads_clock.get(source)
+        if reads_clock is None:
+            reads_clock = self._reads_clock[source] = any(
+                isinstance(n, Name) and n.name == "clock" for n in names_in(condition.tree))
+        key = (source, clock_floor if reads_clock else None)
+        known = self._truths.get(key)
+        if known is None:
+            known = self._truths[key] = truth_values(condition.tree, facts,
+                                                     clock_floor=clock_floor)
+        return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +103,8 @@ class RoleReach:
     """For each reachable scene, the ways on this role may ever take from it."""
     arrival: Mapping[str, int]
     """For each reachable scene, the earliest the clock can be on arriving there."""
+    memo: TruthMemo = field(default_factory=TruthMemo, compare=False, repr=False)
+    """Truth values already worked out under ``facts``."""
 
     def clock_floor(self, story: Story, scene_id: str) -> int:
         """The earliest the clock can be in a scene once its own effects are applied."""
@@ -82,7 +114,7 @@ class RoleReach:
         """Whether ``condition``, checked in ``scene_id``, could be true, false or both."""
         floor = self.clock_floor(story, scene_id) if scene_id in self.arrival \
             else self.start_clock
-        return truth_values(condition.tree, self.facts, clock_floor=floor)
+        return self.memo.truths(condition, self.facts, clock_floor=floor)
 
     def with_ending_in_reach(self, story: Story) -> frozenset[str]:
         """The reachable scenes from which some path still leads to an ending."""
@@ -110,41 +142,47 @@ def analyse_role(story: Story, role: str) -> RoleReach:
     start_clock = definition.clock_start
     if start_clock is None:
         start_clock = story.clock.start_minute
-    facts = _facts(story, role, _all_effects(story), frozenset(story.scenes))
+    graph = {scene.id: ways_on(scene) for scene in story.scenes.values()}
+    facts = _facts(story, role, _all_effects(story, graph), frozenset(story.scenes))
     arrival: Mapping[str, int] = dict.fromkeys(story.scenes, start_clock)
-    reach = _explore(story, role=role, start=definition.start, start_clock=start_clock,
+    reach = _explore(story, graph, role=role, start=definition.start, start_clock=start_clock,
                      facts=facts, arrival=arrival)
     for _ in range(MAX_ROUNDS):
         sharper = _facts(story, role, _reached_effects(story, reach), reach.scenes)
         if sharper == reach.facts and reach.arrival == arrival:
             break
         arrival = reach.arrival
-        reach = _explore(story, role=role, start=definition.start, start_clock=start_clock,
-                         facts=sharper, arrival=arrival)
+        reach = _explore(story, graph, role=role, start=definition.start,
+                         start_clock=start_clock, facts=sharper, arrival=arrival)
     return reach
 
 
-def _explore(story: Story, *, role: str, start: str, start_clock: int, facts: Facts,
-             arrival: Mapping[str, int]) -> RoleReach:
-    provisional = RoleReach(role, start, start_clock, facts, frozenset(), {}, arrival)
+Graph = Mapping[str, tuple[WayOn, ...]]
+"""Every scene's ways on, by scene id."""
+
+
+def _explore(story: Story, graph: Graph, *, role: str, start: str, start_clock: int,
+             facts: Facts, arrival: Mapping[str, int]) -> RoleReach:
+    memo = TruthMemo()
+    provisional = RoleReach(role, start, start_clock, facts, frozenset(), {}, arrival, memo)
     open_ways: dict[str, tuple[WayOn, ...]] = {}
     queue = deque([start])
     while queue:
         scene_id = queue.popleft()
         if scene_id in open_ways:
             continue
-        ways = _open_ways(story, provisional, story.scenes[scene_id])
+        ways = _open_ways(story, provisional, graph[scene_id])
         open_ways[scene_id] = ways
         queue.extend(w.target for w in ways if w.target not in open_ways)
     scenes = frozenset(open_ways)
     return RoleReach(role, start, start_clock, facts, scenes, open_ways,
                      _earliest_arrivals(story, start=start, start_clock=start_clock,
-                                        open_ways=open_ways))
+                                        open_ways=open_ways), memo)
 
 
-def _open_ways(story: Story, reach: RoleReach, scene: Scene) -> tuple[WayOn, ...]:
+def _open_ways(story: Story, reach: RoleReach, ways: Iterable[WayOn]) -> tuple[WayOn, ...]:
     found: list[WayOn] = []
-    for way in ways_on(scene):
+    for way in ways:
         if _may_take(story, reach, way):
             found.append(way)
             # The first ``next`` rule that holds wins: one that always holds hides the rest.
@@ -165,25 +203,32 @@ def _may_take(story: Story, reach: RoleReach, way: WayOn) -> bool:
 
 def _earliest_arrivals(story: Story, *, start: str, start_clock: int,
                        open_ways: Mapping[str, tuple[WayOn, ...]]) -> dict[str, int]:
-    """The least clock on arriving at each scene, over every path (a shortest-path
-    search: effects only move the clock forward, so the search settles)."""
+    """The least clock on arriving at each scene, over every path.
+
+    Dijkstra's search, earliest scene first: effects only move the clock forward,
+    so a scene taken from the heap is settled, and each is expanded once.
+    """
     arrival = {start: start_clock}
-    queue = deque([start])
-    while queue:
-        scene_id = queue.popleft()
-        leaving = clock_after(arrival[scene_id], story.scenes[scene_id].effects)
+    heap = [(start_clock, start)]
+    settled: set[str] = set()
+    while heap:
+        clock, scene_id = heapq.heappop(heap)
+        if scene_id in settled:
+            continue
+        settled.add(scene_id)
+        leaving = clock_after(clock, story.scenes[scene_id].effects)
         for way in open_ways.get(scene_id, ()):
-            clock = clock_after(leaving, way.effects)
-            if clock < arrival.get(way.target, clock + 1):
-                arrival[way.target] = clock
-                queue.append(way.target)
+            reached = clock_after(leaving, way.effects)
+            if reached < arrival.get(way.target, reached + 1):
+                arrival[way.target] = reached
+                heapq.heappush(heap, (reached, way.target))
     return arrival
 
 
-def _all_effects(story: Story) -> Iterator[Effects]:
+def _all_effects(story: Story, graph: Graph) -> Iterator[Effects]:
     for scene in story.scenes.values():
         yield scene.effects
-        for way in ways_on(scene):
+        for way in graph[scene.id]:
             yield way.effects
 
 

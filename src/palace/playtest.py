@@ -27,23 +27,15 @@ from palace.errors import PalaceError
 from palace.expr import Call, Name, names_in
 from palace.model import Ending, Story
 from palace.paths import RoleReach, analyse_role
+from palace.playtestoptions import DEFAULT_MAX_STEPS, DEFAULT_RUNS, Strategy
 from palace.state import GameState
 
-
-DEFAULT_RUNS = 1000
-DEFAULT_MAX_STEPS = 500
-DEFAULT_MAX_STATES = 100_000
 
 RUN_ERRORS = (PalaceError, LookupError, TypeError, ValueError, ArithmeticError)
 """What a fault in a story can raise while it is played: reported, never propagated."""
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as a batch goes on."""
-
-
-class Strategy(enum.StrEnum):
-    LEAST_TRIED = "least-tried"
-    UNIFORM = "uniform"
 
 
 class FailureKind(enum.StrEnum):
@@ -103,6 +95,8 @@ class PlaytestReport:
     """For an exhaustive walk: how many distinct states it saw."""
     complete: bool = True
     """False when an exhaustive walk stopped at its limit before seeing every state."""
+    steps: int = 0
+    """Choices taken in all: by every playthrough, or by the walk from state to state."""
 
     @property
     def ok(self) -> bool:
@@ -180,25 +174,29 @@ def run_playtests(story: Story, *, runs: int = DEFAULT_RUNS, seed: int = 0,
     """Play ``runs`` random nights, taking the roles in turn."""
     roles = tuple(roles or story.roles)
     reaches = {role: analyse_role(story, role) for role in roles}
+    # Worked out once per role, not once per failing night: it walks the whole story.
+    in_reach = {role: reach.with_ending_in_reach(story) for role, reach in reaches.items()}
     rng = random.Random(seed)
     tried: Counter[tuple[str, str]] = Counter()
     tally = Tally(story)
     endings: Counter[str] = Counter()
     failures: list[Failure] = []
+    steps = 0
     for number in range(runs):
         role = roles[number % len(roles)]
         night = random_playthrough(story, role=role, rng=rng, strategy=strategy,
                                    max_steps=max_steps, tried=tried)
         _record(tally, night)
+        steps += len(night.path)
         if night.ending is not None:
             endings[night.ending.id] += 1
         if night.failure is not None:
-            failures.append(_proven_loop(story, reaches[role], night))
+            failures.append(_proven_loop(in_reach[role], night))
         if on_progress is not None:
             on_progress(number + 1, runs)
     return PlaytestReport(story.title, roles, ending_counts(story, reaches.values(), endings),
                           tally.coverage(reaches.values()), count_failures(failures),
-                          runs=runs, seed=seed, strategy=strategy)
+                          runs=runs, seed=seed, strategy=strategy, steps=steps)
 
 
 def _record(tally: Tally, night: Playthrough) -> None:
@@ -208,14 +206,13 @@ def _record(tally: Tally, night: Playthrough) -> None:
             tally.record_step(state, night.path[index].choice)
 
 
-def _proven_loop(story: Story, reach: RoleReach, night: Playthrough) -> Failure:
+def _proven_loop(in_reach: frozenset[str], night: Playthrough) -> Failure:
     """A night that ran out of steps after entering a scene from which ``paths`` proves
-    no ending is in reach was caught in a loop with no exit: say so, with the path to
-    the first such scene."""
+    no ending is in reach (``in_reach`` holds the scenes from which one is) was caught
+    in a loop with no exit: say so, with the path to the first such scene."""
     assert night.failure is not None
     if night.failure.kind is not FailureKind.STEP_LIMIT:
         return night.failure
-    in_reach = reach.with_ending_in_reach(story)
     for index, state in enumerate(night.states):
         if state.scene not in in_reach:
             return Failure(FailureKind.LOOP, night.role, state.scene,

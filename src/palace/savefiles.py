@@ -23,7 +23,6 @@ name the file and say what to do.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import re
 import tempfile
@@ -227,6 +226,8 @@ class SaveFolder:
         names = self.slot_names()
         if not names:
             return " (there are no saves there yet)"
+        import difflib  # only when a slot is missing: play starts without it
+
         close = difflib.get_close_matches(slot, names, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f" ({hint}saves: {', '.join(names)})"

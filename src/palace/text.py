@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from palace.clock import ClockConfig, format_hhmm
 from palace.errors import ExpressionError
@@ -18,6 +19,13 @@ from palace.state import GameState
 
 TEXT_BUILTINS = frozenset({"clock", "date", "role"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Named(Protocol):
+    """Anything with a name to show: a story's roles."""
+
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +43,13 @@ class Template:
 
     @property
     def slots(self) -> tuple[Slot, ...]:
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return ()  # most prose: asked of every template at load, so kept cheap
         return tuple(part for part in self.parts if isinstance(part, Slot))
 
     def render(self, state: GameState, *, clock: ClockConfig,
-               role_names: Mapping[str, str]) -> str:
+               roles: Mapping[str, Named]) -> str:
+        """The text for ``state``; ``roles`` names each role id (``{role}``)."""
         if len(self.parts) == 1 and isinstance(self.parts[0], str):
             return self.parts[0]
         pieces: list[str] = []
@@ -46,7 +57,7 @@ class Template:
             if isinstance(part, str):
                 pieces.append(part)
             else:
-                pieces.append(_value_of(part.name, state, clock, role_names))
+                pieces.append(_value_of(part.name, state, clock, roles))
         return "".join(pieces)
 
 
@@ -89,13 +100,14 @@ def parse_template(source: str) -> Template:
 
 
 def _value_of(name: str, state: GameState, clock: ClockConfig,
-              role_names: Mapping[str, str]) -> str:
+              roles: Mapping[str, Named]) -> str:
     if name == "clock":
         return format_hhmm(state.clock)
     if name == "date":
         return clock.describe(state.clock)
     if name == "role":
-        return role_names.get(state.role, state.role)
+        role = roles.get(state.role)
+        return role.name if role is not None else state.role
     value = state.variables[name]
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from palace import __version__
-from palace.cli import check, graph, play, saves, test
+from palace.cli import cache, check, graph, play, saves, test
 from palace.cli.guard import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, run_guarded
 
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "usage_error"]
 
-COMMANDS: tuple[ModuleType, ...] = (play, saves, check, graph, test)
+COMMANDS: tuple[ModuleType, ...] = (play, saves, check, graph, test, cache)
 DEFAULT_COMMAND = play.NAME
 
 

@@ -13,10 +13,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from palace.checks import check_story
+from palace.cli.cache import add_cache_option, load_chosen_story
 from palace.errors import Diagnostic, Severity, StoryError
-from palace.loader import load_story
-from palace.resources import shipped_story
 
 
 NAME = "check"
@@ -29,12 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people (the default), json for editors and CI")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    add_cache_option(parser)
 
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import EXIT_ERROR, EXIT_OK
 
-    loaded, diagnostics = collect(options.story or shipped_story())
+    loaded, diagnostics = collect(options.story, no_cache=options.no_cache)
     if options.strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
     if options.format == "json":
@@ -47,10 +46,13 @@ def run(options: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def collect(folder: Path) -> tuple[bool, list[Diagnostic]]:
-    """Whether the story loaded, and every diagnostic: the loader's, or the checks'."""
+def collect(folder: Path | None, *, no_cache: bool = False) -> tuple[bool, list[Diagnostic]]:
+    """Whether the story in ``folder`` (the shipped one if None) loaded, and every
+    diagnostic: the loader's, or the checks'."""
+    from palace.checks import check_story
+
     try:
-        story = load_story(folder)
+        story = load_chosen_story(folder, no_cache=no_cache, whole=True)
     except StoryError as error:
         return False, list(error.diagnostics)
     return True, check_story(story)

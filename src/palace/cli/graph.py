@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from palace.graph import GroupBy, extract_map, render_dot, render_mermaid
-from palace.loader import load_story
-from palace.resources import shipped_story
+from palace.cli.cache import add_cache_option, load_chosen_story
 
 
 NAME = "graph"
 HELP = "write the story map (Graphviz DOT or Mermaid)"
+GROUPS = ("location", "act")
+"""The values of ``graph.GroupBy``, the default first (a test keeps them in step)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,17 +22,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="dot for Graphviz (the default), mermaid for Markdown")
     parser.add_argument("--role", metavar="ROLE",
                         help="only what ROLE can reach, and the ways on it can take")
-    parser.add_argument("--group", choices=[g.value for g in GroupBy],
-                        default=GroupBy.LOCATION.value,
+    parser.add_argument("--group", choices=GROUPS, default=GROUPS[0],
                         help="group scenes by location (the default) or by act")
     parser.add_argument("--render", metavar="FILE", type=Path,
                         help="render the map with Graphviz's dot into FILE (.svg, .png, .pdf)")
+    add_cache_option(parser)
 
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import EXIT_ERROR, EXIT_OK, usage_error
+    from palace.graph import GroupBy, extract_map, render_dot, render_mermaid
 
-    story = load_story(options.story or shipped_story())
+    story = load_chosen_story(options.story, no_cache=options.no_cache, whole=True)
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")
@@ -55,6 +54,9 @@ def run(options: argparse.Namespace) -> int:
 
 def render_with_graphviz(dot_text: str, target: Path) -> str | None:
     """Run ``dot`` to draw ``dot_text`` into ``target``; return what went wrong, if anything."""
+    import shutil
+    import subprocess
+
     dot = shutil.which("dot")
     if dot is None:
         return ("--render needs Graphviz's 'dot', which is not installed (apt install "

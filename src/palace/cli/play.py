@@ -8,18 +8,20 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from palace.cli.cache import add_cache_option, load_chosen_story
 from palace.cli.guard import deferred_stops
 from palace.cli.saves import add_saves_option, saves_folder
-from palace.keeper import Keeper, Opening
-from palace.loader import load_story
-from palace.model import Story
-from palace.resources import shipped_story
-from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
-from palace.session import Console, Session
-from palace.state import GameState
 from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
+
+
+# The game itself is imported by ``run``: every command builds this module's options.
+if TYPE_CHECKING:
+    from palace.keeper import Keeper, Opening
+    from palace.model import Story
+    from palace.session import Console, Session
+    from palace.state import GameState
 
 
 NAME = "play"
@@ -47,16 +49,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="resume your most recent game of this story")
     resume.add_argument("--load", metavar="SLOT", help="resume the game saved in SLOT")
     add_saves_option(parser)
-
-
-def load_chosen_story(folder: Path | None) -> Story:
-    return load_story(folder if folder is not None else shipped_story())
+    add_cache_option(parser)
 
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
+    from palace.keeper import Keeper
+    from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
+    from palace.session import Session
 
-    story = load_chosen_story(options.story)
+    story = load_chosen_story(options.story, no_cache=options.no_cache)
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")
@@ -76,7 +78,7 @@ def run(options: argparse.Namespace) -> int:
     def play(console: Console) -> int:
         session = Session(story, console, role=options.role, keeper=keeper, opening=opening,
                           notices=notices, debug=options.debug,
-                          reload=lambda: load_chosen_story(folder),
+                          reload=lambda: load_chosen_story(folder, no_cache=options.no_cache),
                           transcript=options.transcript)
         return keep_the_game(session, keeper)
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from palace.savefiles import (
-    LoadedSave,
-    SaveFolder,
-    SlotEntry,
-    SlotNameError,
-    check_slot_name,
-)
-from palace.savetable import saved_when, saves_table
-from palace.statecodec import state_to_json
+
+# The save machinery is imported where it is used: every command builds this module's
+# options, and only some of them touch a save.
+if TYPE_CHECKING:
+    from palace.savefiles import LoadedSave, SaveFolder, SlotEntry
 
 
 NAME = "saves"
@@ -51,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
+    from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
 
     folder = SaveFolder(saves_folder(options.saves))
     action, slot = options.action, options.slot
@@ -74,6 +72,8 @@ def run(options: argparse.Namespace) -> int:
 
 
 def list_saves(folder: SaveFolder) -> int:
+    from palace.savetable import saves_table
+
     entries = folder.entries()
     if not entries:
         print(f"No saves in {folder.path}.")
@@ -92,6 +92,9 @@ def show_save(folder: SaveFolder, slot: str) -> int:
 
 def describe(slot: str, loaded: LoadedSave, backup: SlotEntry | None) -> list[str]:
     """The lines ``palace saves show`` prints for one save."""
+    from palace.savetable import saved_when
+    from palace.statecodec import state_to_json
+
     save = loaded.save
     header, state = save.header, save.state
     story = header.story
@@ -116,6 +119,8 @@ def describe(slot: str, loaded: LoadedSave, backup: SlotEntry | None) -> list[st
 
 
 def _backup_line(backup: SlotEntry | None) -> str:
+    from palace.savetable import saved_when
+
     if backup is None:
         return "none"
     if backup.header is None:

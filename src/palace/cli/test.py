@@ -10,22 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from palace.explore import run_exhaustive
-from palace.loader import load_story
-from palace.model import Story
-from palace.playtest import (
-    DEFAULT_MAX_STATES,
-    DEFAULT_MAX_STEPS,
-    DEFAULT_RUNS,
-    PlaytestReport,
-    Strategy,
-    run_playtests,
-)
-from palace.report import render_report
-from palace.resources import shipped_story
-from palace.transcripts import TranscriptResult, bless, compare, find_walkthroughs
+from palace.cli.cache import add_cache_option, load_chosen_story
+from palace.playtestoptions import DEFAULT_MAX_STATES, DEFAULT_MAX_STEPS, DEFAULT_RUNS, Strategy
+
+
+if TYPE_CHECKING:
+    from palace.model import Story
+    from palace.playtest import PlaytestReport
+    from palace.transcripts import TranscriptResult
 
 
 NAME = "test"
@@ -56,17 +50,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "NAME.expected) and show what changed")
     parser.add_argument("--bless", action="store_true",
                         help="with --transcripts: accept the new transcripts as expected")
+    add_cache_option(parser)
 
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import EXIT_ERROR, EXIT_OK, usage_error
+    from palace.report import render_report
 
     for name in ("runs", "max_steps", "max_states"):
         if getattr(options, name) < 1:
             return usage_error(f"--{name.replace('_', '-')} must be at least 1")
     if options.bless and options.transcripts is None:
         return usage_error("--bless accepts replayed transcripts, so it needs --transcripts DIR")
-    story = load_story(options.story or shipped_story())
+    story = load_chosen_story(options.story, no_cache=options.no_cache, whole=True)
     if options.role is not None and options.role not in story.roles:
         return usage_error(f"unknown role '{options.role}'; choose one of: "
                            f"{', '.join(story.roles)}")
@@ -81,6 +77,9 @@ def run(options: argparse.Namespace) -> int:
 
 
 def _playtest(story: Story, options: argparse.Namespace) -> PlaytestReport:
+    from palace.explore import run_exhaustive
+    from palace.playtest import run_playtests
+
     roles = [options.role] if options.role else None
     bar = ProgressBar(sys.stderr, "states" if options.exhaustive else "playthroughs")
     try:
@@ -96,6 +95,7 @@ def _playtest(story: Story, options: argparse.Namespace) -> PlaytestReport:
 
 def run_transcripts(story: Story, folder: Path, *, accept: bool) -> int:
     from palace.cli import EXIT_ERROR, EXIT_OK, usage_error
+    from palace.transcripts import compare, find_walkthroughs
 
     walkthroughs = find_walkthroughs(folder)
     if not walkthroughs:
@@ -114,6 +114,8 @@ def run_transcripts(story: Story, folder: Path, *, accept: bool) -> int:
 
 
 def _transcript_outcome(result: TranscriptResult, accept: bool) -> tuple[str, bool]:
+    from palace.transcripts import bless
+
     name = result.walkthrough.name
     if result.error is not None:
         return f"FAIL {name}: the game raised an error: {result.error}", False
