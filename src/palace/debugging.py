@@ -16,10 +16,10 @@ from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from palace import engine
+from palace.console import Command
 from palace.errors import PalaceError, RuleError, StoryError
 from palace.expr import Type
 from palace.model import Story
-from palace.session import Command
 from palace.state import GameState, Value
 
 

@@ -18,9 +18,10 @@ from palace.theme import DEFAULT_THEME, THEME_VARIABLE, THEMES
 
 # The game itself is imported by ``run``: every command builds this module's options.
 if TYPE_CHECKING:
+    from palace.console import Console
     from palace.keeper import Keeper, Opening
     from palace.model import Story
-    from palace.session import Console, Session
+    from palace.session import Session
     from palace.state import GameState
 
 
