@@ -52,6 +52,7 @@ class TestFitState:
         return load_story(folder)
 
     def test_reports_what_no_longer_fits(self, tiny_story, tmp_path, stories_dir):
+        """:reload carries the state over the way a save of an older story is carried."""
         state = engine.start(tiny_story, "guard")
         state = engine.choose(tiny_story, state, "gate.hall.2")  # unlocks the memoir
         state = engine.choose(tiny_story, state, engine.CONTINUE)
@@ -66,10 +67,10 @@ class TestFitState:
         story = self.edited(tmp_path, stories_dir, edit)
         fitted, notes = fit_state(story, state)
         assert notes == [
-            "variable 'courage' is no longer declared: dropped (it was 0)",
-            "variable 'nerve' is new: it starts at 2",
-            "scene 'guard_end' is no longer in the story: you are back at the role's start, "
-            "'gate' (:goto takes you elsewhere)",
+            "scene `guard_end`, where you were, no longer exists",
+            "variable `courage` no longer exists (it was 0)",
+            "you are at 'gate' now (:goto takes you elsewhere)",
+            "variable `nerve` is new: it starts at 2",
         ]
         assert fitted.scene == "gate"
         assert fitted.documents == ("memoir",)
@@ -87,7 +88,8 @@ class TestFitState:
                               .replace("if: has_rifle and", "if: has_rifle > 0 and"))
 
         fitted, notes = fit_state(self.edited(tmp_path, stories_dir, edit), state)
-        assert notes == ["variable 'has_rifle' is now a number: reset from false to 0"]
+        assert notes == ["variable `has_rifle` is now a number and cannot hold false; it starts "
+                         "again at 0"]
         assert fitted.variables["has_rifle"] == 0
 
 

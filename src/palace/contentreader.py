@@ -9,7 +9,7 @@ from dataclasses import replace
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from palace import expr
-from palace.errors import ExpressionError
+from palace.errors import ExpressionError, suggest
 from palace.manifestreader import ManifestReader
 from palace.model import (
     NO_EFFECTS,
@@ -41,7 +41,7 @@ from palace.storyformat import (
     TELLING_FIELDS,
 )
 from palace.text import TEXT_BUILTINS, Template, parse_template
-from palace.yamlsource import FileReader, suggest
+from palace.yamlsource import FileReader
 
 
 _VISIBILITIES = frozenset(v.value for v in Visibility)

@@ -10,16 +10,16 @@ session commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 from palace import engine
 from palace.console import Command
-from palace.errors import PalaceError, RuleError, StoryError
-from palace.expr import Type
+from palace.errors import PalaceError, RuleError, StoryError, suggest
+from palace.expr import Type, literal
 from palace.model import Story
+from palace.resume import carry_state
 from palace.state import GameState, Value
 
 
@@ -35,7 +35,7 @@ class DebugError(PalaceError):
 
 def goto(story: Story, state: GameState, scene_id: str) -> GameState:
     if scene_id not in story.scenes:
-        raise DebugError(f"no scene '{scene_id}'{_suggest(scene_id, story.scenes)}")
+        raise DebugError(f"no scene '{scene_id}'{suggest(scene_id, story.scenes)}")
     try:
         return engine.goto(story, state, scene_id)
     except RuleError as error:
@@ -46,7 +46,7 @@ def set_variable(story: Story, state: GameState, name: str, text: str) -> GameSt
     """Give the variable ``name`` the value written as ``text``."""
     if name not in story.variables:
         known = ", ".join(story.variables) or "none are declared"
-        raise DebugError(f"no variable '{name}'{_suggest(name, story.variables)}; "
+        raise DebugError(f"no variable '{name}'{suggest(name, story.variables)}; "
                          f"variables: {known}")
     value = parse_value(story.variables[name].type, text, name)
     return replace(state, variables={**state.variables, name: value})
@@ -75,7 +75,7 @@ def describe_state(story: Story, state: GameState) -> list[str]:
 
     return [
         f"role: {state.role}   scene: {state.scene}   clock: {story.clock.describe(state.clock)}",
-        "variables: " + listed([f"{n} = {_shown(v)}" for n, v in state.variables.items()]),
+        "variables: " + listed([f"{n} = {literal(v)}" for n, v in state.variables.items()]),
         "visits: " + listed([f"{s} {n}" for s, n in state.visits.items()]),
         "documents: " + listed([d + (" (read)" if d in state.read else "")
                                 for d in state.documents]),
@@ -85,65 +85,19 @@ def describe_state(story: Story, state: GameState) -> list[str]:
 
 
 def fit_state(story: Story, state: GameState) -> tuple[GameState, list[str]]:
-    """Carry ``state`` over to a reloaded ``story``; say what no longer fits and what
-    was done about it."""
-    if state.role not in story.roles:
+    """Carry ``state`` over to a reloaded ``story``, as a save of an older version of
+    the story would be carried (by its migration rules where they apply); say what
+    no longer fits and what was done about it."""
+    carried = carry_state(story, state)
+    if carried.state is None:
         raise DebugError(f"the role '{state.role}' is no longer in the story; the story was "
                          "not reloaded (restart to play another role)")
-    notes: list[str] = []
-    variables = _fit_variables(story, state, notes)
-    documents = tuple(d for d in state.documents if d in story.documents)
-    for gone in [d for d in state.documents if d not in story.documents]:
-        notes.append(f"document '{gone}' is no longer in the story: dropped from the record")
-    accounts = tuple(e for e in state.accounts if e.beat in story.beats)
-    for gone in [e.beat for e in state.accounts if e.beat not in story.beats]:
-        notes.append(f"beat '{gone}' is no longer in the story: dropped from your night")
-    visits = {s: n for s, n in state.visits.items() if s in story.scenes}
-    scene = state.scene
-    if scene not in story.scenes:
-        scene = story.roles[state.role].start
-        notes.append(f"scene '{state.scene}' is no longer in the story: you are back at the "
-                     f"role's start, '{scene}' (:goto takes you elsewhere)")
-    fitted = replace(state, scene=scene, variables=variables, documents=documents,
-                     read=state.read & set(documents), accounts=accounts, visits=visits)
-    return fitted, notes
-
-
-def _fit_variables(story: Story, state: GameState, notes: list[str]) -> dict[str, Value]:
-    variables: dict[str, Value] = {}
-    for name, value in state.variables.items():
-        if name not in story.variables:
-            notes.append(f"variable '{name}' is no longer declared: dropped (it was "
-                         f"{_shown(value)})")
-    for name, variable in story.variables.items():
-        old = state.variables.get(name)
-        if old is None:
-            notes.append(f"variable '{name}' is new: it starts at {_shown(variable.initial)}")
-        elif not _has_type(old, variable.type):
-            notes.append(f"variable '{name}' is now a {variable.type}: reset from "
-                         f"{_shown(old)} to {_shown(variable.initial)}")
-        variables[name] = old if old is not None and _has_type(old, variable.type) \
-            else variable.initial
-    return variables
-
-
-def _has_type(value: Value, kind: Type) -> bool:
-    if kind is Type.BOOL:
-        return isinstance(value, bool)
-    if kind is Type.NUMBER:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, str)
-
-
-def _shown(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f'"{value}"' if isinstance(value, str) else str(value)
-
-
-def _suggest(word: str, candidates: Iterable[str]) -> str:
-    close = get_close_matches(word, sorted(candidates), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    notes = [*carried.missing, *carried.applied]
+    if carried.moved and not carried.applied:
+        notes.append(f"you are at '{carried.state.scene}' now (:goto takes you elsewhere)")
+    notes += [f"variable `{name}` is new: it starts at {literal(variable.initial)}"
+              for name, variable in story.variables.items() if name not in state.variables]
+    return carried.state, notes
 
 
 # --- the session's commands -----------------------------------------------------------
@@ -170,7 +124,7 @@ def debug_commands(session: Session, reload: Reload | None) -> list[Command]:
         if not name or not text.strip():
             raise DebugError("usage: :set VARIABLE VALUE, for example :set courage 3")
         session.state = set_variable(session.story, _state(session), name, text)
-        session.say(f"{name} is now {_shown(session.state.variables[name])}.")
+        session.say(f"{name} is now {literal(session.state.variables[name])}.")
 
     def state_command(_argument: str) -> None:
         for line in describe_state(session.story, _state(session)):

@@ -47,6 +47,14 @@ class Diagnostic:
         return (self.loc.file, self.loc.line, self.loc.column, self.message)
 
 
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``candidates`` to ``word``, or nothing."""
+    from difflib import get_close_matches  # only when a message needs it: start-up stays lean
+
+    close = get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 class PalaceError(Exception):
     """The root of every error that is the user's or the author's to fix."""
 

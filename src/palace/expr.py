@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from palace.clock import ClockConfig, parse_time
-from palace.errors import ExpressionError
+from palace.errors import ExpressionError, suggest
 from palace.state import MAX_DIGITS, Account, GameState, Value
 
 
@@ -38,6 +38,23 @@ class Type(enum.StrEnum):
     NUMBER = "number"
     TEXT = "text"
     TIME = "time"
+
+
+def holds(kind: Type, value: Value) -> bool:
+    """Whether ``value`` is of type ``kind`` (a flag is never a number, though Python's
+    booleans are ints)."""
+    if kind is Type.BOOL:
+        return isinstance(value, bool)
+    if kind is Type.NUMBER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def literal(value: Value) -> str:
+    """``value`` as a condition would write it: ``true``, ``3``, ``"sailor"``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int) else f'"{value}"'
 
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
@@ -283,7 +300,7 @@ class _Parser:
             return Name(token.text, token.offset)
         if token.text not in FUNCTIONS:
             raise ExpressionError(
-                f"unknown function '{token.text}'{_suggest(token.text, FUNCTIONS)}; "
+                f"unknown function '{token.text}'{suggest(token.text, FUNCTIONS)}; "
                 f"known functions: {', '.join(sorted(FUNCTIONS))}", token.offset)
         self.advance()
         argument = self.current
@@ -324,13 +341,6 @@ def _check_nesting(root: Node) -> None:
 
 def _describe(token: Token) -> str:
     return "the end of the condition" if token.kind == "end" else f"'{token.text}'"
-
-
-def _suggest(word: str, candidates: Collection[str]) -> str:
-    from difflib import get_close_matches  # only when there is a mistake to explain
-
-    close = get_close_matches(word, sorted(candidates), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # --- checking -------------------------------------------------------------------------
@@ -399,7 +409,7 @@ def _check_name(name: str, offset: int, scope: Scope, usage: Usage) -> Type:
     kind = scope.variables.get(name)
     if kind is None:
         raise ExpressionError(
-            f"unknown variable '{name}'{_suggest(name, scope.variables)}; "
+            f"unknown variable '{name}'{suggest(name, scope.variables)}; "
             "declare it under 'variables' in story.yaml", offset, code="undeclared-variable")
     usage.variables.add(name)
     return kind
@@ -418,7 +428,7 @@ def _check_call(node: Call, scope: Scope, usage: Usage) -> None:
     if node.argument not in known:
         raise ExpressionError(
             f"{node.function}() names unknown {what} '{node.argument}'"
-            f"{_suggest(node.argument, known)}", node.argument_offset, code="missing-target")
+            f"{suggest(node.argument, known)}", node.argument_offset, code="missing-target")
     if used is not None:
         used.add(node.argument)
 
@@ -458,7 +468,7 @@ def _check_role_literal(node: Binary, scope: Scope) -> None:
         is_role = isinstance(side, Name) and side.name == "role"
         if is_role and isinstance(other, Literal) and other.value not in scope.roles:
             raise ExpressionError(
-                f"'{other.value}' is not a role{_suggest(str(other.value), scope.roles)}; "
+                f"'{other.value}' is not a role{suggest(str(other.value), scope.roles)}; "
                 f"roles: {', '.join(sorted(scope.roles))}", other.offset,
                 code="missing-target")
 

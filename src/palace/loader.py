@@ -25,13 +25,13 @@ from yaml.nodes import Node
 from palace import expr
 from palace.collector import collector_paused
 from palace.contentreader import ContentReader
-from palace.errors import Diagnostic, Severity, SourceLoc, StoryError
+from palace.errors import Diagnostic, Severity, SourceLoc, StoryError, suggest
 from palace.manifestreader import ManifestReader
 from palace.model import FORMAT_VERSION, Beat, Condition, Document, MigrationRule, Scene, Story
 from palace.saverules import StoryIds, read_checkpoints, read_migrations
 from palace.storyfiles import SourceFile, fingerprint, read_story_files
 from palace.storyformat import CONTENT_FIELDS, ITEM_FIELDS, MANIFEST_FIELDS
-from palace.yamlsource import FileReader, compose, suggest
+from palace.yamlsource import FileReader, compose
 
 
 __all__ = ["SourceFile", "load_story", "parse_story", "read_story_files"]

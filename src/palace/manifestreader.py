@@ -10,7 +10,7 @@ from yaml.nodes import Node, ScalarNode
 
 from palace import expr
 from palace.clock import Calendar, ClockConfig, parse_start, parse_time
-from palace.errors import Diagnostic
+from palace.errors import Diagnostic, suggest
 from palace.mapreader import read_maps, read_place
 from palace.model import FORMAT_VERSION, Location, Map, Role, Variable
 from palace.state import Value
@@ -22,7 +22,7 @@ from palace.storyformat import (
     VARIABLE_FIELDS,
 )
 from palace.text import TEXT_BUILTINS
-from palace.yamlsource import FileReader, is_plain_boolean_word, is_plain_integer, suggest
+from palace.yamlsource import FileReader, is_plain_boolean_word, is_plain_integer
 
 
 _TYPE_WORDS = {"flag": expr.Type.BOOL, "number": expr.Type.NUMBER, "text": expr.Type.TEXT}

@@ -16,10 +16,11 @@ from collections.abc import Mapping
 
 from yaml.nodes import Node, SequenceNode
 
+from palace.errors import suggest
 from palace.glyphs import to_ascii
 from palace.model import Map
 from palace.storyformat import MAP_FIELDS
-from palace.yamlsource import FileReader, suggest
+from palace.yamlsource import FileReader
 
 
 Place = tuple[str, tuple[int, int]]

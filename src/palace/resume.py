@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from palace.errors import SaveError
-from palace.expr import Type
+from palace.expr import holds, literal
 from palace.model import MigrationRule, RuleAction, RuleKind, Story
 from palace.saves import SaveGame
 from palace.state import AccountEntry, GameState, Value
@@ -57,31 +57,51 @@ def resume(story: Story, save: SaveGame, *, source: str) -> Resumption:
         raise SaveError(f"{source} is a save of \u201c{stamp.title}\u201d (story '{stamp.id}'), "
                         f"not of \u201c{story.title}\u201d (story '{story.id}'); play it with "
                         "--story and the folder of that story", code="save-other-story")
-    carrier = _Carrier(story)
-    state = carrier.carry(save.state)
+    carried = carry_state(story, save.state)
+    state = carried.state
     if state is None:
         raise SaveError(f"{source}: the role '{save.state.role}' no longer exists in "
                         f"{story.title} {story.version} (roles: {', '.join(story.roles)}), "
                         "so this save cannot be resumed in it", code="save-role-gone")
     undo = _carry_history(story, save.undo)
-    missing = tuple(carrier.missing.values())
-    moved_from = save.state.scene if carrier.moved else None
-    return Resumption(state, undo, _notice(story, save, carrier.applied, missing), missing,
-                      moved_from)
+    moved_from = save.state.scene if carried.moved else None
+    return Resumption(state, undo, _notice(story, save, carried.applied, carried.missing),
+                      carried.missing, moved_from)
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A state carried over to a changed story, and what the carrying found."""
+
+    state: GameState | None
+    """None when the state's role is gone from the story."""
+    applied: tuple[str, ...]
+    """The story's migration rules that were used, one line each."""
+    missing: tuple[str, ...]
+    """What the state names that no rule accounts for, one line each."""
+    moved: bool
+    """The state's scene is gone, and it was moved to a checkpoint or the role's start."""
+
+
+def carry_state(story: Story, state: GameState) -> Carried:
+    """Carry one game state over to ``story``, by its migration rules where they apply."""
+    carrier = _Carrier(story)
+    carried = carrier.carry(state)
+    return Carried(carried, tuple(carrier.applied), tuple(carrier.missing.values()),
+                   carrier.moved)
 
 
 def _carry_history(story: Story, undo: tuple[GameState, ...]) -> tuple[GameState, ...]:
     kept: list[GameState] = []
     for state in reversed(undo):
-        carrier = _Carrier(story)
-        carried = carrier.carry(state)
-        if carried is None or carrier.moved:
+        carried = carry_state(story, state)
+        if carried.state is None or carried.moved:
             break
-        kept.append(carried)
+        kept.append(carried.state)
     return tuple(reversed(kept))
 
 
-def _notice(story: Story, save: SaveGame, applied: list[str],
+def _notice(story: Story, save: SaveGame, applied: tuple[str, ...],
             missing: tuple[str, ...]) -> str | None:
     stamp = save.header.story
     if stamp.fingerprint == story.fingerprint and not applied and not missing:
@@ -200,11 +220,11 @@ class _Carrier:
             declared = self.story.variables.get(str(now))
             if declared is None:
                 self.missing[("variable", name)] = (f"variable `{name}` no longer exists (it "
-                                                    f"was {_shown(value)})")
-            elif not _fits(value, declared.type):
+                                                    f"was {literal(value)})")
+            elif not holds(declared.type, value):
                 self.missing[("variable", name)] = (
                     f"variable `{now}` is now a {declared.type} and cannot hold "
-                    f"{_shown(value)}; it starts again at {_shown(declared.initial)}")
+                    f"{literal(value)}; it starts again at {literal(declared.initial)}")
             else:
                 carried[declared.name] = value
         for name, declared in self.story.variables.items():
@@ -217,7 +237,7 @@ class _Carrier:
         if rule is None or rule.action is not RuleAction.ADDED or rule.default is None:
             return initial
         if name not in saved:
-            self._apply(f"variable `{name}` is new and starts at {_shown(rule.default)}")
+            self._apply(f"variable `{name}` is new and starts at {literal(rule.default)}")
             return rule.default
         return initial
 
@@ -259,17 +279,3 @@ class _Carrier:
         return ".".join(parts)
 
 
-def _fits(value: Value, kind: Type) -> bool:
-    if kind is Type.BOOL:
-        return isinstance(value, bool)
-    if kind is Type.NUMBER:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, str)
-
-
-def _shown(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return f'"{value}"'

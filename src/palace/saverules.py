@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from yaml.nodes import Node
 
+from palace.errors import suggest
 from palace.expr import Type
 from palace.model import MigrationRule, RuleAction, RuleKind, Variable
 from palace.state import Value
 from palace.storyformat import MIGRATION_FIELDS
-from palace.yamlsource import FileReader, suggest
+from palace.yamlsource import FileReader
 
 
 _ACTIONS: Mapping[RuleKind, Collection[RuleAction]] = {

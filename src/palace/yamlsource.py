@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Collection, Mapping
-from difflib import get_close_matches
+from collections.abc import Mapping
 from itertools import accumulate
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from palace.errors import Diagnostic, Severity, SourceLoc
+from palace.errors import Diagnostic, Severity, SourceLoc, suggest
 from palace.state import MAX_DIGITS
 from palace.yamlerrors import character_diagnostic, syntax_diagnostic
 
@@ -146,12 +145,6 @@ def _bracket_depth(text: str) -> int:
     """
     steps = text.encode("utf-8").translate(_BRACKET_STEPS, _NOT_BRACKETS)
     return max(accumulate(array("b", steps)), default=0)
-
-
-def suggest(word: str, candidates: Collection[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest candidate, or nothing."""
-    close = get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _kind_of(node: Node) -> str:
