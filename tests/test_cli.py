@@ -138,6 +138,30 @@ class TestExitCodes:
         assert "Traceback" in result.stderr
 
 
+def test_ctrl_c_while_python_imports_palace_is_an_interrupt_not_a_traceback():
+    """The script's entry point imports the command line inside its own guard."""
+    code = ("import sys\n"
+            "class Interrupting:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'palace.cli':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupting())\n"
+            "from palace.__main__ import main\n"
+            "sys.exit(main())\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, check=False)
+    assert result.returncode == 130
+    assert result.stderr == "palace: interrupted\n"
+
+
+def test_the_script_and_python_m_run_the_same_entry_point():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"palace": "palace.__main__:main"}
+    assert run_palace("--version").stdout.startswith("palace ")
+
+
 def test_main_returns_the_exit_code_instead_of_exiting(capsys):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("palace ")
