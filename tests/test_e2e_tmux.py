@@ -99,7 +99,7 @@ class TestAtTwoWidths:
         game = on_the_bridge(start, width)
         lines = scene_lines(game.scrollback(), "ON THE BRIDGE")
         assert len(lines) > 8
-        assert max(len(line.rstrip()) for line in lines) <= min(width - 1, 80)
+        assert max(len(line.rstrip()) for line in lines) <= min(width - 1, 80), lines
 
     def test_arrow_keys_pick_the_highlighted_choice(self, start: Start, width: int) -> None:
         game = on_the_bridge(start, width)

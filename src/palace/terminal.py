@@ -64,14 +64,15 @@ _PROMPT_ROWS = 2
 
 
 class TerminalConsole:
-    """A console for a real terminal; ``session`` may be given for tests (pipe input)."""
+    """A console for a real terminal; ``session`` may be given for tests (pipe input), and
+    ``unread_rows`` says how many rows were printed before it took over the screen."""
 
     def __init__(self, session: PromptSession[str] | None = None, *,
-                 theme: str = DEFAULT_THEME) -> None:
+                 theme: str = DEFAULT_THEME, unread_rows: int = 0) -> None:
         self._session: PromptSession[str] = session or PromptSession(history=AnswerHistory())
         self._style = Style.from_dict(dict(THEMES[theme]))
         self._status: Status | None = None
-        self._unread_rows = 0
+        self._unread_rows = unread_rows
         """Rows printed since the player last answered: on the screen, maybe unread."""
         self._paging = True
 

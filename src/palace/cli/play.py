@@ -95,9 +95,7 @@ def run(options: argparse.Namespace) -> int:
         if isinstance(sys.stdin, io.TextIOWrapper):
             sys.stdin.reconfigure(errors="replace")
         return play(_plain_console(sys.stdin, echo=not sys.stdin.isatty()))
-    from palace.terminal import TerminalConsole  # imported only for a real terminal
-
-    return play(TerminalConsole(theme=chosen_theme(options.theme)))
+    return play(_terminal_console(chosen_theme(options.theme)))
 
 
 def keep_the_game(session: Session, keeper: Keeper) -> int:
@@ -158,6 +156,18 @@ def chosen_theme(option: str | None) -> str:
         print(f"palace: {THEME_VARIABLE} is '{named}', which is not a theme "
               f"({', '.join(sorted(THEMES))}); using {DEFAULT_THEME}", file=sys.stderr)
     return named if named in THEMES else DEFAULT_THEME
+
+
+def _terminal_console(theme: str) -> Console:
+    """The title is printed before prompt-toolkit is imported, which it does not need."""
+    from palace.earlyconsole import EarlyTerminalConsole
+
+    def open_terminal(unread_rows: int) -> Console:
+        from palace.terminal import TerminalConsole  # imported only for a real terminal
+
+        return TerminalConsole(theme=theme, unread_rows=unread_rows)
+
+    return EarlyTerminalConsole(open_terminal, theme=theme)
 
 
 def _plain_console(answers: TextIO, *, echo: bool) -> Console:
