@@ -11,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from palace.errors import SaveError
 from palace.model import Story
-from palace.resume import Resumption, resume
 from palace.savefiles import AUTOSAVE, LoadedSave, SaveFolder, autosave_slot, check_slot_name
 from palace.saves import SaveGame, make_save
 from palace.state import GameState
 from palace.undo import push
+
+
+if TYPE_CHECKING:  # resuming is imported when a save is opened, not at every start
+    from palace.resume import Resumption
 
 
 DEFAULT_SLOT = "quicksave"
@@ -135,6 +139,8 @@ class Keeper:
         """
         slot = self.autosave_slot if slot == AUTOSAVE else slot
         loaded = self._folder().read(slot)
+        from palace.resume import resume
+
         return Opening(slot, loaded, resume(self.story, loaded.save, source=str(loaded.path)))
 
     def adopt(self, opening: Opening) -> GameState:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from palace import engine, layout, maps, screens
+from palace import engine, layout, screens
 from palace.console import Command, Console
 from palace.engine import View
 from palace.errors import TranscriptError
@@ -23,7 +23,6 @@ from palace.layout import Menu, MenuItem, Status, StyledLine
 from palace.model import Story
 from palace.savecommands import SaveCommands
 from palace.state import GameState
-from palace.timeline import night_of, render_timeline
 from palace.transcript import Recorder
 
 
@@ -366,12 +365,16 @@ class Session:
         return list(self.story.maps)
 
     def cmd_map(self, argument: str) -> None:
+        from palace import maps  # the map and the timeline wait until asked for
+
         assert self.state is not None
         width = max(layout.MIN_WIDTH, self.console.width - 1)
         self.write(maps.map_screen(self.story, self.state, argument, width=width,
                                    glyphs=self.glyphs))
 
     def cmd_timeline(self, _argument: str) -> None:
+        from palace.timeline import night_of, render_timeline
+
         assert self.state is not None
         night = night_of(self.story, self.state)
         self.write(render_timeline(night, self.width, glyphs=self.glyphs))
