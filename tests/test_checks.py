@@ -31,7 +31,9 @@ def findings(name: str) -> list[tuple[str, str, str]]:
                    ("scenes.yaml:18:5", "error", "no-ending")]),
     ("impossible_choice", [("scenes.yaml:14:13", "warning", "impossible-choice"),
                            ("scenes.yaml:17:13", "warning", "impossible-choice"),
-                           ("scenes.yaml:18:9", "warning", "impossible-choice")]),
+                           ("scenes.yaml:18:9", "warning", "impossible-choice"),
+                           # 'if: false' greyed is on purpose (line 25); hidden, a mistake
+                           ("scenes.yaml:29:13", "warning", "impossible-choice")]),
     ("impossible_condition", [("scenes.yaml:7:13", "warning", "impossible-condition"),
                               ("scenes.yaml:10:13", "warning", "impossible-condition")]),
     ("unused_variable", [("story.yaml:9:3", "warning", "unused-variable"),
@@ -58,7 +60,7 @@ class TestMessages:
             "(guard starts at 'yard')"]
 
     def test_impossible_choice_says_what_values_the_variable_can_take(self):
-        first, second, third = self.messages("impossible_choice")
+        first, second, third, _hidden_false = self.messages("impossible_choice")
         assert first == ("choice 'Storm the gate alone.' can never be taken: its condition "
                          "'courage >= 5' never holds (courage is only ever 0 or 1)")
         assert second.endswith("'has_key' never holds (has_key is always false)")

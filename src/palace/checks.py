@@ -19,8 +19,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from palace.abstract import Interval, possible_values
 from palace.clock import format_hhmm
 from palace.errors import Diagnostic, Severity, SourceLoc
-from palace.expr import Name, names_in
-from palace.model import Choice, Condition, Effects, NextRule, Passage, Scene, Story
+from palace.expr import Call, Name, names_in
+from palace.model import (
+    Choice,
+    Condition,
+    Effects,
+    NextRule,
+    Passage,
+    Scene,
+    Story,
+    Visibility,
+)
 from palace.paths import RoleReach, analyse, clock_after
 from palace.text import Template
 
@@ -115,11 +124,19 @@ def _check_choice(story: Story, scene: Scene, choice: Choice,
                        f"{_listed(list(choice.roles))}, and only "
                        f"{_listed([r.role for r in here])} {verb} scene '{scene.id}'",
                        "impossible-choice")
-    elif choice.condition is not None and _never_holds(story, choice.condition, scene,
-                                                       eligible):
+    elif (choice.condition is not None and not _always_greyed(choice)
+          and _never_holds(story, choice.condition, scene, eligible)):
         yield _warning(choice.condition.loc, f"{label} can never be taken: "
                        f"{_why_never(story, choice.condition, scene, eligible)}",
                        "impossible-choice")
+
+
+def _always_greyed(choice: Choice) -> bool:
+    """A choice shown greyed whose condition names nothing (``if: false``): a way the
+    author shows the player but never opens, on purpose."""
+    assert choice.condition is not None
+    return choice.unavailable is Visibility.GREYED and not any(
+        isinstance(node, Name | Call) for node in names_in(choice.condition.tree))
 
 
 def check_passages_and_rules(story: Story, reaches: Reaches) -> Iterator[Diagnostic]:

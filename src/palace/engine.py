@@ -201,13 +201,16 @@ def _enter(story: Story, state: GameState, scene_id: str, move: _Move) -> GameSt
     state = replace(state, scene=scene_id, visits=visits, variables=move.variables,
                     clock=move.clock, documents=move.documents, accounts=move.accounts,
                     taken=move.taken, history=move.history)
-    # A tagged passage counts when it is shown, judged on the state as entered.
-    for passage in scene.passages:
-        if passage.tag is not None and (passage.condition is None
-                                        or passage.condition.holds(state)):
-            state = replace(state, accounts=_recorded(state.accounts, passage.tag, scene_id,
-                                                      state.clock))
-    return state
+    # A tagged passage counts when it is shown, every one judged on the state as
+    # entered (the loader keeps a passage's condition from reading what the scene's
+    # passages record, so view, which judges them after, shows the same passages).
+    shown = [passage.tag for passage in scene.passages
+             if passage.tag is not None and (passage.condition is None
+                                             or passage.condition.holds(state))]
+    accounts = state.accounts
+    for tag in shown:
+        accounts = _recorded(accounts, tag, scene_id, state.clock)
+    return replace(state, accounts=accounts) if shown else state
 
 
 def _recorded(accounts: tuple[AccountEntry, ...], tag: Tag, scene_id: str,
