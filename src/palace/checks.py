@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from palace.abstract import Interval, possible_values
 from palace.clock import format_hhmm
 from palace.errors import Diagnostic, Severity, SourceLoc
-from palace.expr import Name, names_in
+from palace.expr.tree import Name, names_in
 from palace.model import Choice, Condition, Effects, NextRule, Passage, Scene, Story
 from palace.paths import RoleReach, analyse, clock_after
 from palace.text import Template
