@@ -15,7 +15,7 @@ from palace.errors import SaveError
 from palace.loader import load_story
 from palace.model import Story
 from palace.resume import resume
-from palace.saves import make_save
+from palace.savegame import make_save
 from savehelpers import SAVED_AT, typed, walk
 
 

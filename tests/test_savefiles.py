@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from palace.errors import SaveError
-from palace.savefiles import AUTOSAVE, SaveFolder, SlotNameError, check_slot_name
-from palace.saves import encode, make_save
+from palace.savefiles import SaveFolder
+from palace.saveformat import encode
+from palace.savegame import make_save
+from palace.slotnames import AUTOSAVE, SlotNameError, check_slot_name
 from savehelpers import SAVED_AT, typed, walk
 
 
@@ -143,7 +145,7 @@ def _flip(data: bytes) -> bytes:
 def _mistype(data: bytes) -> bytes:
     import json
 
-    from palace.saves import checksum
+    from palace.saveformat import checksum
 
     document = json.loads(data)
     document["state"]["visits"] = ["gate"]
@@ -398,7 +400,7 @@ import sys
 from pathlib import Path
 from palace.loader import load_story
 from palace.savefiles import SaveFolder
-from palace.saves import make_save
+from palace.savegame import make_save
 from savehelpers import SAVED_AT, walk
 
 story = load_story(sys.argv[1])

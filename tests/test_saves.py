@@ -15,20 +15,16 @@ from palace.errors import SaveError
 from palace.loader import load_story
 from palace.model import Story
 from palace.resources import shipped_story
-from palace.saves import (
-    MIGRATIONS,
+from palace.saveformat import (
     MIN_COMPATIBLE_VERSION,
     SAVE_FORMAT_VERSION,
-    SaveGame,
-    SaveHeader,
-    StoryStamp,
-    Summary,
     checksum,
     decode,
     decode_header,
     encode,
-    make_save,
 )
+from palace.savegame import SaveGame, SaveHeader, StoryStamp, Summary, make_save
+from palace.savemigrations import MIGRATIONS
 from palace.state import Account, AccountEntry, GameState
 from palace.undo import UNDO_LIMIT
 from savehelpers import SAVED_AT, typed, walk

@@ -17,7 +17,8 @@ from palace import engine
 from palace.errors import SaveError
 from palace.model import Story
 from palace.resume import resume
-from palace.saves import SaveGame, checksum, decode, decode_header, encode, make_save
+from palace.saveformat import checksum, decode, decode_header, encode
+from palace.savegame import SaveGame, make_save
 from savehelpers import SAVED_AT, walk
 
 

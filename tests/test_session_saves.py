@@ -19,8 +19,9 @@ from palace.keeper import Keeper, Opening
 from palace.loader import load_story
 from palace.model import Story
 from palace.plainconsole import PlainConsole
-from palace.savefiles import AUTOSAVE, SaveFolder, autosave_slot
+from palace.savefiles import SaveFolder
 from palace.session import Session
+from palace.slotnames import AUTOSAVE, autosave_slot
 from palace.undo import UNDO_LIMIT
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from palace.clock import ClockConfig
-from palace.expr import Binary, Call, Literal, Name, Negate, Node, Not, TimeOfDay
+from palace.expr.tree import Binary, Call, Literal, Name, Negate, Node, Not, TimeOfDay
 from palace.state import Value
 
 

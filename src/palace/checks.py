@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from palace.abstract import Interval, possible_values
 from palace.clock import format_hhmm
 from palace.errors import Diagnostic, Severity, SourceLoc
-from palace.expr import Call, Name, names_in
+from palace.expr.tree import Call, Name, names_in
 from palace.model import (
     Choice,
     Condition,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from palace import engine
 from palace.console import Command
 from palace.errors import PalaceError, RuleError, StoryError, suggest
-from palace.expr import Type, literal
+from palace.expr.tree import Type, literal
 from palace.model import Story
 from palace.resume import carry_state
 from palace.state import GameState, Value

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from palace.errors import SaveError
 from palace.model import Story
-from palace.savefiles import AUTOSAVE, LoadedSave, SaveFolder, autosave_slot, check_slot_name
-from palace.saves import SaveGame, make_save
+from palace.savefiles import LoadedSave, SaveFolder
+from palace.savegame import SaveGame, make_save
+from palace.slotnames import AUTOSAVE, autosave_slot, check_slot_name
 from palace.state import GameState
 from palace.undo import push
 

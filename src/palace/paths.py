@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from palace.abstract import Abstract, Facts, number_domain, truth_values
-from palace.expr import Name, Type, names_in
+from palace.expr.tree import Name, Type, names_in
 from palace.model import NO_EFFECTS, Choice, Condition, Effects, NextRule, Scene, Story
 from palace.state import Value
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from palace import engine
 from palace.coverage import Coverage, Tally
 from palace.errors import PalaceError
-from palace.expr import Call, Name, names_in
+from palace.expr.tree import Call, Name, names_in
 from palace.model import Ending, Story
 from palace.paths import RoleReach, analyse_role
 from palace.playtestoptions import DEFAULT_MAX_STEPS, DEFAULT_RUNS, Strategy

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from palace.errors import SaveError
-from palace.expr import holds, literal
+from palace.expr.tree import holds, literal
 from palace.model import MigrationRule, RuleAction, RuleKind, Story
-from palace.saves import SaveGame
+from palace.savegame import SaveGame
 from palace.state import AccountEntry, GameState, Value
 
 

@@ -16,8 +16,9 @@ from palace.console import Command
 from palace.errors import SaveError
 from palace.keeper import Opening
 from palace.layout import StyledLine
-from palace.savefiles import AUTOSAVE, SaveFolder, SlotEntry
+from palace.savefiles import SaveFolder, SlotEntry
 from palace.savetable import saved_when, saves_table
+from palace.slotnames import AUTOSAVE
 
 
 if TYPE_CHECKING:

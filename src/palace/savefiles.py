@@ -10,11 +10,10 @@ A saves folder holds, for a slot ``NAME``::
 
 Writing a slot: (1) if ``NAME.json`` is an intact save it is copied to
 ``NAME.json.bak``, and if it is damaged it is renamed aside, never written over;
-(2) the new save goes to a temporary file with a unique name in the same folder,
-which is flushed and fsynced; (3) ``os.replace`` puts it over ``NAME.json`` in
-one atomic step, and the folder is fsynced. At every instant ``NAME.json`` is the
-old save or the new one. Unique temporary names mean two processes saving the
-same slot at once never mix their bytes: the last to finish wins.
+(2) the new save is written with ``atomicfile``: to a temporary file, then put over
+``NAME.json`` in one atomic step. At every instant ``NAME.json`` is the old save or
+the new one, and two processes saving the same slot at once never mix their bytes.
+Which names a slot may have is ``slotnames``' business.
 
 Rule: the only module that touches save files. Errors are ``SaveError``s that
 name the file and say what to do.
@@ -22,78 +21,26 @@ name the file and say what to do.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from palace.atomicfile import write_atomically
 from palace.errors import SaveError
-from palace.saves import Decoded, SaveGame, SaveHeader, decode, decode_header, encode, verify
+from palace.saveformat import Decoded, decode, decode_header, encode, verify
+from palace.savegame import SaveGame, SaveHeader
+from palace.slotnames import check_slot_name, name_problem
 
-
-AUTOSAVE = "autosave"
-"""What the player calls the slot the game saves itself to after every choice."""
 
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".bak"
 DAMAGED_SUFFIX = ".damaged"
-MAX_NAME_LENGTH = 64
-NAME_RULE = (f"a save name has 1 to {MAX_NAME_LENGTH} letters, digits, spaces and '-', '_' "
-             "or '.', and starts with a letter or digit")
-
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]*")
-_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
-                           *(f"lpt{n}" for n in range(1, 10))})
-
-
-def autosave_slot(story_id: str) -> str:
-    """The slot a story autosaves to: one per story, so that playing another story from the
-    same folder never writes over this one's game."""
-    return f"{AUTOSAVE}-{story_id}"[:MAX_NAME_LENGTH].rstrip(".")
-
-
-class SlotNameError(SaveError):
-    """A save name that is not allowed (the player's or the command line's to fix)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="save-name")
-
-
-def check_slot_name(name: str) -> str:
-    """Return ``name`` if it can name a save, or raise ``SlotNameError`` saying why not."""
-    reason = _name_problem(name)
-    if reason is not None:
-        shown = repr(name) if len(name) <= 24 else repr(name[:24]) + "…"
-        raise SlotNameError(f"{shown} cannot name a save: {reason}; {NAME_RULE}")
-    return name
-
-
-def _name_problem(name: str) -> str | None:
-    if not name:
-        return "the name is empty"
-    if len(name) > MAX_NAME_LENGTH:
-        return f"it is {len(name)} characters long"
-    separator = next((c for c in name if c in "/\\"), None)
-    if separator is not None:
-        return f"it contains '{separator}', and a save name is a name, not a path"
-    if ".." in name:
-        return "it contains '..'"
-    if name.startswith("."):
-        return "it starts with '.', which hides a file"
-    if not _NAME.fullmatch(name):
-        bad = next((c for c in name[1:] if not _NAME.fullmatch("a" + c)), name[0])
-        return f"it contains {bad!r}"
-    if name[-1] in ". ":
-        return "it ends with a dot or a space"
-    if name.partition(".")[0].rstrip(" ").lower() in _DEVICE_NAMES:
-        return "it is a reserved device name on Windows"
-    return None
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedSave:
+    """A save read from a slot, and what the player should be told about reading it."""
+
     save: SaveGame
     path: Path
     """The file it came from: the slot's file, or its backup."""
@@ -259,7 +206,7 @@ class SaveFolder:
         names = set()
         for file in files:
             stem = file.removesuffix(BACKUP_SUFFIX)
-            if stem.endswith(SUFFIX) and _name_problem(stem[:-len(SUFFIX)]) is None:
+            if stem.endswith(SUFFIX) and name_problem(stem[:-len(SUFFIX)]) is None:
                 names.add(stem[:-len(SUFFIX)])
         return sorted(names, key=str.lower)
 
@@ -309,47 +256,3 @@ def _backup_of(path: Path) -> Path:
 
 def _why(error: OSError) -> str:
     return error.strerror or str(error)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Put ``data`` in ``path`` so that ``path`` holds either its old bytes or all the new.
-
-    Raises:
-        OSError: nothing was replaced (unless the error came after the rename).
-    """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    try:
-        try:
-            _write_all(handle, data)
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
-
-
-def _write_all(handle: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(handle, view)
-        view = view[written:]
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable. Some systems cannot open or sync a folder (Windows,
-    some network filesystems); the rename has happened either way, so that is no error."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)

@@ -26,7 +26,8 @@ from palace.errors import ExpressionError, SaveError, StoryError
 from palace.loader import SourceFile, load_story, parse_story
 from palace.model import Story
 from palace.resume import resume
-from palace.saves import checksum, decode, decode_header, encode, make_save
+from palace.saveformat import checksum, decode, decode_header, encode
+from palace.savegame import make_save
 from palace.state import GameState
 from palace.storyfiles import decode_source
 

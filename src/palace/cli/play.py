@@ -56,8 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
     from palace.keeper import Keeper
-    from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
+    from palace.savefiles import SaveFolder
     from palace.session import Session
+    from palace.slotnames import SlotNameError, check_slot_name
 
     story = load_chosen_story(options.story, no_cache=options.no_cache)
     if options.role is not None and options.role not in story.roles:

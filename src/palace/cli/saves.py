@@ -48,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
-    from palace.savefiles import SaveFolder, SlotNameError, check_slot_name
+    from palace.savefiles import SaveFolder
+    from palace.slotnames import SlotNameError, check_slot_name
 
     folder = SaveFolder(saves_folder(options.saves))
     action, slot = options.action, options.slot

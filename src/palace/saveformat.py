@@ -1,10 +1,10 @@
-"""The save format: one game as a human-readable JSON document, and back.
+"""The save format: a saved game as a human-readable JSON document, and back.
 
 A save holds a format version (``palace_save``), the story it belongs to (id,
 title, version and a fingerprint of its files), when it was saved, a summary
 for listings, the game state, the undo history (as patches, see ``undo``) and a
 SHA-256 checksum of everything else. Documents from older format versions are
-carried forward by a chain of migrations, one function per version step.
+carried forward by the chain of migrations in ``savemigrations``.
 
 Rule: pure. Text in, ``SaveGame`` out (or a ``SaveError`` naming the source and
 what is wrong); files are ``savefiles``' business, stories ``resume``'s.
@@ -14,66 +14,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from palace.checkedjson import Data, ShapeError
-from palace.clock import format_hhmm
 from palace.errors import SaveError
-from palace.model import Story
-from palace.state import GameState
+from palace.savegame import SaveGame, SaveHeader, StoryStamp, Summary
+from palace.savemigrations import MIGRATIONS
 from palace.statecodec import JsonObject, state_from_json, state_to_json
 from palace.undo import history_from_json, history_to_json
 
 
 SAVE_FORMAT_VERSION = 1
+"""The format this Palace writes."""
 MIN_COMPATIBLE_VERSION = 0
+"""The oldest format it reads, carried forward by ``savemigrations``."""
 FORMAT_KEY = "palace_save"
 CHECKSUM_KEY = "checksum"
 _CHECKSUM_PREFIX = "sha256:"
-
-
-@dataclass(frozen=True, slots=True)
-class StoryStamp:
-    """Which story, and which version of it, a save was made with."""
-
-    id: str
-    title: str
-    version: str
-    fingerprint: str
-    """The story's content hash; empty when unknown (a save from format 0)."""
-
-    @classmethod
-    def of(cls, story: Story) -> StoryStamp:
-        return cls(story.id, story.title, story.version, story.fingerprint)
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What a list of saves shows, in the story's own words at the time of saving."""
-
-    role: str
-    scene: str
-    clock: str
-
-
-@dataclass(frozen=True, slots=True)
-class SaveHeader:
-    """Everything about a save but its states: enough to list it."""
-
-    story: StoryStamp
-    saved_at: datetime
-    summary: Summary
-
-
-@dataclass(frozen=True, slots=True)
-class SaveGame:
-    header: SaveHeader
-    state: GameState
-    undo: tuple[GameState, ...] = ()
-    """The states before the last choices, oldest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +40,6 @@ class Decoded:
 
     save: SaveGame
     notices: tuple[str, ...] = ()
-
-
-def make_save(story: Story, state: GameState, undo: Sequence[GameState], *,
-              saved_at: datetime) -> SaveGame:
-    summary = Summary(role=story.roles[state.role].name, scene=story.scenes[state.scene].title,
-                      clock=story.clock.short(state.clock))
-    return SaveGame(SaveHeader(StoryStamp.of(story), saved_at, summary), state, tuple(undo))
 
 
 def encode(save: SaveGame) -> str:
@@ -270,53 +221,3 @@ def _moment(data: Data) -> datetime:
     if moment.tzinfo is None:
         raise data.fail("the time of saving has no time zone")
     return moment
-
-
-# --- migrations of the save format ---------------------------------------------------
-
-def _from_0_to_1(old: JsonObject) -> JsonObject:
-    """Format 0, a flat record without checksum, fingerprint or undo, to format 1.
-
-    It only moves fields; the format-1 reader checks their types afterwards.
-    """
-    saved = old.get("saved")
-    clock = old.get("clock")
-    return {
-        FORMAT_KEY: 1,
-        "story": {"id": old.get("story"), "title": old.get("story"),
-                  "version": old.get("story_version"), "fingerprint": ""},
-        "saved_at": _moment_from_0(saved),
-        "summary": {"role": old.get("role"), "scene": old.get("scene"),
-                    "clock": format_hhmm(clock) if isinstance(clock, int) else ""},
-        "state": {
-            "role": old.get("role"), "scene": old.get("scene"), "clock": clock,
-            "variables": old.get("vars"), "visits": old.get("visits"),
-            "documents": old.get("documents"), "read": old.get("read"),
-            "accounts": _accounts_from_0(old.get("accounts")),
-            "taken": old.get("taken"), "history": old.get("history"),
-        },
-        "undo": [],
-    }
-
-
-def _moment_from_0(saved: Any) -> Any:
-    """Format 0 wrote Unix seconds; a number no date can have is left for the reader to
-    refuse, as it refuses any other wrong value."""
-    if not isinstance(saved, int | float) or isinstance(saved, bool):
-        return saved
-    try:
-        return datetime.fromtimestamp(saved, UTC).isoformat()
-    except (OverflowError, OSError, ValueError):
-        return f"{saved} seconds"
-
-
-def _accounts_from_0(entries: Any) -> Any:
-    """Format 0 wrote each account entry as a list, ``[beat, account, scene, clock]``."""
-    if not isinstance(entries, list):
-        return entries
-    return [dict(zip(("beat", "account", "scene", "clock"), item, strict=True))
-            if isinstance(item, list) and len(item) == 4 else item for item in entries]
-
-
-MIGRATIONS: dict[int, Callable[[JsonObject], JsonObject]] = {0: _from_0_to_1}
-"""Format N -> the function that turns a format-N document into format N+1."""
