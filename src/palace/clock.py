@@ -31,6 +31,8 @@ class Calendar(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Date:
+    """A day: year, month and day, in whichever calendar the story counts."""
+
     year: int
     month: int
     day: int

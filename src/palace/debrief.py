@@ -24,6 +24,8 @@ class LivedBeat:
 
 @dataclass(frozen=True, slots=True)
 class Debrief:
+    """The end-of-night summary: the beats lived, with their accounts, and those missed."""
+
     lived: tuple[LivedBeat, ...]
     missed: tuple[Beat, ...]
     """Beats of the story the player's night never touched."""

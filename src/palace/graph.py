@@ -46,6 +46,8 @@ class GroupBy(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class MapNode:
+    """A box on the story map: a scene, an ending or a role's start."""
+
     id: str
     lines: tuple[str, ...]
     """The label, line by line: a scene's title and id, an ending's title, a role's name."""
@@ -58,6 +60,8 @@ class MapNode:
 
 @dataclass(frozen=True, slots=True)
 class MapEdge:
+    """An arrow on the story map: a choice, an automatic way on, or a role's start."""
+
     source: str
     target: str
     label: str
@@ -68,6 +72,8 @@ class MapEdge:
 
 @dataclass(frozen=True, slots=True)
 class StoryMap:
+    """The story map, before it is written as DOT or Mermaid."""
+
     title: str
     nodes: tuple[MapNode, ...]
     edges: tuple[MapEdge, ...]

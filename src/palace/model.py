@@ -36,6 +36,8 @@ class EndingKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Condition:
+    """A condition as written, parsed once at load into a tree and compiled to an evaluator."""
+
     source: str
     tree: Node
     evaluate: Evaluator = field(compare=False, repr=False)
@@ -87,6 +89,8 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
+    """A way out of a scene the player may take, with its guard, effects and account."""
+
     id: str
     text: Template
     target: str
@@ -112,6 +116,8 @@ class NextRule:
 
 @dataclass(frozen=True, slots=True)
 class Ending:
+    """How a night ends when its scene is reached: the ending's id, title and kind."""
+
     id: str
     title: str
     kind: EndingKind
@@ -120,6 +126,8 @@ class Ending:
 
 @dataclass(frozen=True, slots=True)
 class Scene:
+    """A state of the story: its passages of text and its ways on (choices or ``next``)."""
+
     id: str
     title: str
     location: str
@@ -136,6 +144,8 @@ class Scene:
 
 @dataclass(frozen=True, slots=True)
 class Role:
+    """Who the player is tonight, and where and when their night begins."""
+
     id: str
     name: str
     start: str
@@ -147,6 +157,8 @@ class Role:
 
 @dataclass(frozen=True, slots=True)
 class Variable:
+    """A declared variable: its type and initial value."""
+
     name: str
     type: Type
     initial: Value
@@ -156,6 +168,8 @@ class Variable:
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """A place scenes happen in, and where it is drawn on a map."""
+
     id: str
     name: str
     description: str = ""
@@ -253,6 +267,8 @@ class MigrationRule:
 
 @dataclass(frozen=True, slots=True)
 class Story:
+    """A whole loaded story: the manifest's declarations and every scene, document and beat."""
+
     id: str
     title: str
     version: str

@@ -55,6 +55,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
+    """Something that went wrong in a playthrough, with the path that reproduces it."""
+
     kind: FailureKind
     role: str
     scene: str
@@ -65,6 +67,8 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Playthrough:
+    """One random walk from a role's start to an ending, a failure or the step limit."""
+
     role: str
     path: tuple[Step, ...]
     states: tuple[GameState, ...]
@@ -75,6 +79,8 @@ class Playthrough:
 
 @dataclass(frozen=True, slots=True)
 class FailureCount:
+    """A failure as reported: its shortest occurrence and how often it happened."""
+
     failure: Failure
     """The occurrence with the shortest path."""
     count: int
@@ -82,6 +88,8 @@ class FailureCount:
 
 @dataclass(frozen=True, slots=True)
 class PlaytestReport:
+    """What ``palace test`` found: endings reached, coverage and failures."""
+
     title: str
     roles: tuple[str, ...]
     endings: tuple[tuple[Ending, int], ...]

@@ -38,6 +38,8 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class Template:
+    """Prose with ``{slots}``, split at load into literal text and the slots to fill."""
+
     source: str
     parts: tuple[str | Slot, ...]
 

@@ -40,6 +40,8 @@ class Moment:
 
 @dataclass(frozen=True, slots=True)
 class Night:
+    """The player's night for the timeline: its span in story minutes, now, the beats lived."""
+
     start: int
     end: int
     now: int

@@ -31,6 +31,8 @@ EXPECTED_SUFFIX = ".expected"
 
 @dataclass(frozen=True, slots=True)
 class Walkthrough:
+    """A recorded walkthrough: the answers to replay and the transcript expected."""
+
     name: str
     answers: str
     expected: str | None
@@ -44,6 +46,8 @@ class Walkthrough:
 
 @dataclass(frozen=True, slots=True)
 class TranscriptResult:
+    """A walkthrough replayed: what the game printed and how it differs."""
+
     walkthrough: Walkthrough
     actual: str
     diff: str
