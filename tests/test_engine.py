@@ -222,9 +222,10 @@ class TestAccounts:
         assert [(e.beat, e.account) for e in state.accounts] == [
             ("b1", Account.MYTH), ("b2", Account.ARCHIVE)]
         state = engine.choose(story, state, "a.end")
-        # A beat is recorded once; the latest account wins and keeps its place.
+        # A beat is recorded once: lived again, it takes the latest account and moves to
+        # the end, so the record stays in the order of the night.
         assert [(e.beat, e.account) for e in state.accounts] == [
-            ("b1", Account.ARCHIVE), ("b2", Account.ARCHIVE)]
+            ("b2", Account.ARCHIVE), ("b1", Account.ARCHIVE)]
 
     def test_passage_not_shown_records_nothing(self):
         story = story_of(scene("a", """\

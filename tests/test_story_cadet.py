@@ -175,9 +175,9 @@ PATHS: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
          "cd_x_captives.captives_guard", "cd_captives_turned.cd_neva_escape",
          "cd_neva_escape.cd_end_neva"],
         [("kerensky_flight", A), ("artillery_leaves", A), ("defenders_count", A),
-         ("the_ultimatum", A), ("cossacks_leave", M), ("last_man", A), ("aurora_signal", A),
+         ("the_ultimatum", A), ("cossacks_leave", M), ("aurora_signal", A),
          ("grenade_gallery", A), ("womens_battalion", A), ("aurora_shelling", A),
-         ("side_doors", A)],
+         ("side_doors", A), ("last_man", A)],
     ),
     # A night half legend, half record, told afterwards as the legend.
     "cd_end_emigre": (

@@ -215,15 +215,10 @@ def _enter(story: Story, state: GameState, scene_id: str, move: _Move) -> GameSt
 
 def _recorded(accounts: tuple[AccountEntry, ...], tag: Tag, scene_id: str,
               clock: int) -> tuple[AccountEntry, ...]:
-    entry = AccountEntry(tag.beat, tag.account, scene_id, clock)
-    entries = list(accounts)
-    for index, old in enumerate(entries):
-        if old.beat == tag.beat:
-            entries[index] = entry
-            break
-    else:
-        entries.append(entry)
-    return tuple(entries)
+    """The record with ``tag``'s beat as lived last, now: a beat lived again moves to the
+    end with its new account and time, so the record stays in the order of the night."""
+    kept = tuple(entry for entry in accounts if entry.beat != tag.beat)
+    return (*kept, AccountEntry(tag.beat, tag.account, scene_id, clock))
 
 
 def _shown_paragraphs(story: Story, scene: Scene, state: GameState) -> tuple[str, ...]:
