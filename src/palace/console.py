@@ -57,3 +57,9 @@ class Command:
     usage: str = ""
     arguments: Callable[[], Sequence[str]] | None = None
     """The words Tab completes after the command's name (slot names, map names)."""
+
+
+def typed_number(answer: str) -> int | None:
+    """A number the player typed (a choice's, a document's): ASCII digits only (``²`` is
+    a digit to Python, and ``int`` refuses it), and few enough to be a choice's."""
+    return int(answer) if answer.isascii() and answer.isdigit() and len(answer) <= 6 else None

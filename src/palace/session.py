@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from palace import engine, layout, screens
-from palace.console import Command, Console
+from palace.console import Command, Console, typed_number
 from palace.engine import View
 from palace.errors import TranscriptError
 from palace.glyphs import FANCY, PLAIN
 from palace.keeper import Keeper, Opening
 from palace.layout import Menu, MenuItem, Status, StyledLine
 from palace.model import Story
+from palace.readingcommands import ReadingCommands
 from palace.savecommands import SaveCommands
 from palace.state import GameState
 from palace.transcript import Recorder
@@ -61,6 +62,7 @@ class Session:
         self.recorder = Recorder(story.title)
         self.first_transcript = transcript
         self.saving = SaveCommands(self)
+        self.reading = ReadingCommands(self)
         self.commands = self._command_table()
         if debug:
             from palace.debugging import debug_commands  # authors only: kept off the start-up
@@ -147,7 +149,7 @@ class Session:
         if not answer:
             self.say(self.hint())
             return
-        number = _number(answer)
+        number = typed_number(answer)
         if number is not None:
             self.pick_choice(number)
             return
@@ -284,14 +286,7 @@ class Session:
         return [
             Command("help", "list the commands", self.cmd_help, ("h", "?")),
             Command("look", "show the scene and its choices again", self.cmd_look, ("l",)),
-            Command("record", "list the documents you have found; 'record N' reads one",
-                    self.cmd_record, ("r",), "record [N]"),
-            Command("debrief", "your night so far beside the legend and the record",
-                    self.cmd_debrief),
-            Command("map", "where you are, and where you have been; 'map NAME' shows another",
-                    self.cmd_map, ("m",), "map [NAME]", self.map_names),
-            Command("timeline", "the night's hours: what you witnessed, and when history "
-                    "puts it", self.cmd_timeline, ("t",)),
+            *self.reading.commands(),
             Command("transcript", "copy everything shown and typed to FILE; "
                     "'transcript off' stops", self.cmd_transcript, (), "transcript FILE",
                     lambda: ["off"]),
@@ -314,38 +309,6 @@ class Session:
     def cmd_look(self, _argument: str) -> None:
         self.show_scene()
 
-    def cmd_record(self, argument: str) -> None:
-        assert self.state is not None
-        found = self.state.documents
-        if not found:
-            self.say("Your record is empty: documents are added as you come upon them.")
-            return
-        if not argument:
-            self.write(screens.record_list(self.story, self.state, self.width))
-            return
-        document_id = self._document_named(argument)
-        if document_id is None:
-            self.say(f"No document '{argument}'. Type 'record' to list them, then "
-                     f"'record N' with a number from 1 to {len(found)}.")
-            return
-        self.show_document(document_id)
-
-    def _document_named(self, argument: str) -> str | None:
-        found = self.state.documents if self.state else ()
-        number = _number(argument)
-        if number is not None and 1 <= number <= len(found):
-            return found[number - 1]
-        return argument if argument in found else None
-
-    def show_document(self, document_id: str) -> None:
-        assert self.state is not None
-        self.write(screens.document(self.story, document_id, self.width, glyphs=self.glyphs))
-        self.state = engine.mark_read(self.state, document_id)
-
-    def cmd_debrief(self, _argument: str) -> None:
-        assert self.state is not None
-        self.write(screens.debrief(self.story, self.state, self.width, glyphs=self.glyphs))
-
     def cmd_restart(self, _argument: str) -> None:
         self.requested_role = None
         role = self.pick_role()
@@ -360,24 +323,6 @@ class Session:
         if self.current_view().ending is not None:
             self.leave(EXIT_OK, "The night is over.")
         self.confirm_leaving(EXIT_OK)
-
-    def map_names(self) -> list[str]:
-        return list(self.story.maps)
-
-    def cmd_map(self, argument: str) -> None:
-        from palace import maps  # the map and the timeline wait until asked for
-
-        assert self.state is not None
-        width = max(layout.MIN_WIDTH, self.console.width - 1)
-        self.write(maps.map_screen(self.story, self.state, argument, width=width,
-                                   glyphs=self.glyphs))
-
-    def cmd_timeline(self, _argument: str) -> None:
-        from palace.timeline import night_of, render_timeline
-
-        assert self.state is not None
-        night = night_of(self.story, self.state)
-        self.write(render_timeline(night, self.width, glyphs=self.glyphs))
 
     # --- the transcript -----------------------------------------------------------
 
@@ -401,9 +346,3 @@ class Session:
             self.recorder.write(text)
         except TranscriptError as error:
             self.say(str(error), style="class:error")
-
-
-def _number(answer: str) -> int | None:
-    """A number the player typed: ASCII digits only (``²`` is a digit to Python, and
-    ``int`` refuses it), and few enough to be a choice's."""
-    return int(answer) if answer.isascii() and answer.isdigit() and len(answer) <= 6 else None
