@@ -70,7 +70,7 @@ def test_bad_answers_get_a_hint_and_the_prompt_again(tiny_story):
 
 def test_bad_role_answer_asks_again(tiny_story):
     _code, text = play(tiny_story, "7\n1\n")
-    assert "Answer with a number from 1 to 2." in text
+    assert "Answer with a number from 1 to 2, or type 'help'." in text
     assert "AT THE GATE" in text
 
 

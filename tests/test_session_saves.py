@@ -81,7 +81,7 @@ class TestAutosave:
         play(tiny_story, "1\n", folder)
         state = autosaved(folder, tiny_story)
         assert (state.scene, state.variables["has_rifle"]) == ("gate", True)
-        assert folder.slot_names() == ["autosave-tiny"]
+        assert folder.slot_names()[0] == "autosave-tiny"
 
     def test_leaving_saves_what_changed_since_the_last_choice(self, tiny_story, folder):
         play(tiny_story, "3\nrecord 1\nquit\n", folder)
@@ -93,6 +93,60 @@ class TestAutosave:
         assert "Not saved: saving is off in this game." in text
         assert "Saving is off in this game." in text
         assert "You take back your last choice." in text
+
+
+class TestTheLastNight:
+    """A new sitting offers the night the autosave left unfinished, and a new night
+    never writes over it: it is kept in a save of its own first."""
+
+    def test_the_role_question_offers_to_continue_it(self, tiny_story, folder):
+        play(tiny_story, "1\n", folder)
+        _code, text = play(tiny_story, "", folder, role=None)
+        assert ("Who are you tonight? 1. Continue your last night Red Guard, \u201cAt the "
+                "gate\u201d, 25 Oct 20:10 (7 Nov); saved 2026-11-23 ") in text
+        assert "2. Red Guard" in text and "3. Cadet" in text
+
+    def test_continuing_resumes_it(self, tiny_story, folder):
+        play(tiny_story, "1\n", folder)
+        _code, text = play(tiny_story, "1\n2\n1\n", folder, role=None)
+        assert "Resuming your autosave" in text
+        assert autosaved(folder, tiny_story).scene == "guard_end"  # the rifle was kept
+        assert [name for name in folder.slot_names() if name.startswith("night-")] == []
+
+    def test_a_new_night_keeps_it_in_a_save_of_its_own(self, tiny_story, folder):
+        play(tiny_story, "1\n", folder)
+        _code, text = play(tiny_story, "3\n", folder, role=None)  # the cadet, this time
+        kept = re.search(r"Your last night is kept as the save '(night-[0-9-]+)': type "
+                         r"'load \1' to go back to it\.", text)
+        assert kept is not None
+        assert autosaved(folder, tiny_story).role == "cadet"
+        earlier = folder.read(kept.group(1)).save.state
+        assert (earlier.role, earlier.variables["has_rifle"]) == ("guard", True)
+        _code, text = play(tiny_story, f"load {kept.group(1)}\n2\n1\n", folder, role=None)
+        assert autosaved(folder, tiny_story).scene == "guard_end"
+
+    def test_a_role_given_on_the_command_line_keeps_it_too(self, tiny_story, folder):
+        play(tiny_story, "1\n", folder)
+        play(tiny_story, "", folder, role="cadet")
+        kept = [name for name in folder.slot_names() if name.startswith("night-")]
+        assert len(kept) == 1
+        assert folder.read(kept[0]).save.state.variables["has_rifle"] is True
+
+    def test_a_finished_night_is_neither_offered_nor_kept(self, tiny_story, folder):
+        play(tiny_story, "3\n1\n", folder)  # the side door, and on to the end
+        assert autosaved(folder, tiny_story).scene == "guard_end"
+        _code, text = play(tiny_story, "1\n", folder, role=None)
+        assert "Continue your last night" not in text
+        assert folder.slot_names() == ["autosave-tiny"]
+
+    def test_help_saves_and_load_work_at_the_role_question(self, tiny_story, folder):
+        play(tiny_story, "1\nsave armed\n", folder)
+        _code, text = play(tiny_story, "help\nsaves\nload armed\n2\n1\n", folder,
+                           role=None)
+        assert "Answer with a number from 1 to 3 to choose who you are. 'load NAME' " in text
+        assert "Your saves, in saves:" in text
+        assert "Resuming 'armed'" in text
+        assert autosaved(folder, tiny_story).scene == "guard_end"
 
 
 class TestUndo:

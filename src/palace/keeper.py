@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, count
 from typing import TYPE_CHECKING
 
 from palace.errors import SaveError
@@ -143,6 +144,34 @@ class Keeper:
         from palace.resume import resume
 
         return Opening(slot, loaded, resume(self.story, loaded.save, source=str(loaded.path)))
+
+    def unfinished_night(self) -> Opening | None:
+        """This story's autosave, opened, when it holds a night that is not over.
+
+        Raises:
+            SaveError: the autosave is there but cannot be read, nor its backup.
+        """
+        if self.folder is None or self.autosave_slot not in self.folder.slot_names():
+            return None
+        opening = self.open(AUTOSAVE)
+        scene = self.story.scenes.get(opening.resumption.state.scene)
+        return None if scene is not None and scene.ending is not None else opening
+
+    def keep_aside(self, opening: Opening) -> str:
+        """Copy an unfinished night's save to a slot of its own, named for when it was
+        saved, before a new night autosaves over it; return the slot's name.
+
+        Raises:
+            SaveError: the copy could not be written.
+        """
+        folder = self._folder()
+        when = opening.loaded.save.header.saved_at.astimezone()
+        taken = set(folder.slot_names())
+        stem = f"night-{when:%Y-%m-%d-%H%M}"
+        names = chain([stem], (f"{stem}-{number}" for number in count(2)))
+        slot = next(name for name in names if name not in taken)
+        folder.write(slot, opening.loaded.save)
+        return slot
 
     def adopt(self, opening: Opening) -> GameState:
         """Make an opened save the game being played; return its state."""

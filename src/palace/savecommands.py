@@ -70,18 +70,48 @@ class SaveCommands:
                     f"'load {slot}' to come back to this moment.")
 
     def load(self, argument: str) -> None:
-        slot = argument or self.keeper.slot
+        opening = self.open(argument)
+        if opening is not None:
+            self.resume(opening)
+
+    def open(self, slot: str) -> Opening | None:
+        """The save in ``slot`` (the last one saved or loaded if empty), or None, having
+        told the player why not."""
         try:
-            opening = self.keeper.open(slot)
+            return self.keeper.open(slot or self.keeper.slot)
         except SaveError as error:
             self.session.say(f"Not loaded: {error}.", style="class:error")
-            return
+            return None
+
+    def resume(self, opening: Opening) -> None:
+        """Play on from ``opening``, if the player accepts what resuming it means."""
         if not self.accept(opening):
             self.session.say("Nothing was loaded: the game goes on where it was.")
             return
         self.session.state = self.keeper.adopt(opening)
         self.session.autosave()
         self.session.show_scene()
+
+    def describe(self, opening: Opening) -> str:
+        """A saved night in a line: who, where, when in the night, and when saved."""
+        story, state = self.session.story, opening.resumption.state
+        scene = story.scenes[state.scene]
+        return (f"{story.roles[state.role].name}, \u201c{scene.title}\u201d, "
+                f"{story.clock.short(state.clock)}; saved "
+                f"{saved_when(opening.loaded.save.header.saved_at)}")
+
+    def keep_aside(self, unfinished: Opening) -> bool:
+        """Keep an unfinished night in a save of its own before a new night is autosaved
+        over it; False if that failed and the player would rather leave than lose it."""
+        try:
+            slot = self.keeper.keep_aside(unfinished)
+        except SaveError as error:
+            self.session.say(f"Your last night could not be kept: {error}.",
+                             style="class:error")
+            return self.confirm("Begin a new night over it, and lose it? (yes or no) ")
+        self.session.say(f"Your last night is kept as the save '{slot}': type "
+                         f"'load {slot}' to go back to it.")
+        return True
 
     def accept(self, opening: Opening) -> bool:
         """Tell the player what resuming ``opening`` means; ask first if anything is gone."""

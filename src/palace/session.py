@@ -16,7 +16,7 @@ from typing import NoReturn
 from palace import engine, layout, screens
 from palace.console import Command, Console, typed_number
 from palace.engine import View
-from palace.errors import TranscriptError
+from palace.errors import SaveError, TranscriptError
 from palace.glyphs import FANCY, PLAIN
 from palace.keeper import Keeper, Opening
 from palace.layout import Menu, MenuItem, Status, StyledLine
@@ -124,22 +124,46 @@ class Session:
     def leave(self, code: int, message: str) -> NoReturn:
         """Autosave, say ``message`` and whether the game is saved, and leave with ``code``."""
         self.autosave_on_leaving()
-        saved = self.state is not None and self.keeper.is_autosaved(self.state)
-        note = ("Your game is autosaved: play again with --continue to take it up where you "
-                "left it." if saved else "The game was not saved.")
-        self.say(f"{message} {note} Goodbye.")
+        if self.state is None:  # before the night began: there is nothing to save
+            note = ""
+        elif self.keeper.is_autosaved(self.state):
+            note = ("Your game is autosaved: play again with --continue to take it up where "
+                    "you left it. ")
+        else:
+            note = "The game was not saved. "
+        self.say(f"{message} {note}Goodbye.")
         raise _Leave(code)
 
     def begin(self) -> bool:
-        """Resume the opening save, or start a new night; False if the player declines."""
-        if self.opening is not None:
-            if not self.saving.accept(self.opening):
+        """Resume the opening save, or start a new night; False if the player declines.
+
+        An unfinished night in the autosave is offered beside the roles; if a new night
+        begins instead, the unfinished one is kept in a save of its own first.
+        """
+        opening = self.opening
+        if opening is None:
+            unfinished = self.unfinished_night()
+            picked = self.pick_role(unfinished)
+            if isinstance(picked, str):
+                if unfinished is not None and not self.saving.keep_aside(unfinished):
+                    return False
+                self.state = engine.start(self.story, picked)
+            else:
+                opening = picked
+        if opening is not None:
+            if not self.saving.accept(opening):
                 return False
-            self.state = self.keeper.adopt(self.opening)
-        else:
-            self.state = engine.start(self.story, self.pick_role())
+            self.state = self.keeper.adopt(opening)
         self.autosave()
         return True
+
+    def unfinished_night(self) -> Opening | None:
+        try:
+            return self.keeper.unfinished_night()
+        except SaveError as error:
+            self.say(f"Your last night's autosave cannot be read: {error}.",
+                     style="class:error")
+            return None
 
     def turn(self) -> None:
         view = self.current_view()
@@ -233,25 +257,53 @@ class Session:
     def show_title(self) -> None:
         self.write(screens.title(self.story, self.width, plain=self.console.plain))
 
-    def pick_role(self) -> str:
+    def pick_role(self, unfinished: Opening | None = None) -> str | Opening:
+        """Who the player is tonight: a role's id, or a save to resume instead (the
+        ``unfinished`` night, offered first, or one named with 'load')."""
         roles = list(self.story.roles.values())
         if self.requested_role in self.story.roles:
             return str(self.requested_role)
-        if len(roles) == 1:
+        if len(roles) == 1 and unfinished is None:
             return roles[0].id
         self.write([[], *layout.wrap("Who are you tonight?", self.width,
                                      style="class:heading")])
-        menu = tuple(MenuItem(role.name, detail=role.description) for role in roles)
+        resuming = () if unfinished is None else (
+            MenuItem("Continue your last night", detail=self.saving.describe(unfinished)),)
+        menu = (*resuming, *(MenuItem(role.name, detail=role.description) for role in roles))
         self.show_menu(menu, gap=False)
+        words = [*(["continue"] if resuming else []), *(r.id for r in roles),
+                 *_BEFORE_THE_NIGHT]
         while True:
-            answer = self.ask("> ", [r.id for r in roles], menu).strip().lower()
-            for number, role in enumerate(roles, start=1):
-                if answer in (str(number), role.id, role.name.lower()):
+            answer = self.ask("> ", words, menu).strip()
+            number, lowered = typed_number(answer), answer.lower()
+            if unfinished is not None and (number == 1 or lowered == "continue"):
+                return unfinished
+            for number_shown, role in enumerate(roles, start=1 + len(resuming)):
+                if number == number_shown or lowered in (role.id, role.name.lower()):
                     return role.id
-            if answer in ("quit", "q"):
-                self.say("Goodbye.")
-                raise _Leave(EXIT_OK)
-            self.say(f"Answer with a number from 1 to {len(roles)}.")
+            opening = self.before_the_night(answer, len(menu))
+            if opening is not None:
+                return opening
+
+    def before_the_night(self, answer: str, choices: int) -> Opening | None:
+        """The commands that work at the role question; a save to resume, if one was
+        loaded."""
+        word, _, argument = answer.partition(" ")
+        word = word.lower()
+        if word in ("quit", "q", "exit"):
+            self.say("Goodbye.")
+            raise _Leave(EXIT_OK)
+        if word in ("help", "h", "?"):
+            self.say(f"Answer with a number from 1 to {choices} to choose who you are. "
+                     "'load NAME' resumes a saved game, 'saves' lists them, and 'quit' "
+                     "leaves. The other commands work once the night has begun.")
+        elif word == "saves":
+            self.saving.list_saves(argument.strip())
+        elif word == "load":
+            return self.saving.open(argument.strip())
+        else:
+            self.say(f"Answer with a number from 1 to {choices}, or type 'help'.")
+        return None
 
     def current_view(self) -> View:
         assert self.state is not None
@@ -311,7 +363,11 @@ class Session:
 
     def cmd_restart(self, _argument: str) -> None:
         self.requested_role = None
-        role = self.pick_role()
+        picked = self.pick_role()
+        if not isinstance(picked, str):  # 'load NAME' at the question
+            self.saving.resume(picked)
+            return
+        role = picked
         if self.state is not None:
             self.keeper.remember(self.state)
         self.state = engine.start(self.story, role)
@@ -346,3 +402,7 @@ class Session:
             self.recorder.write(text)
         except TranscriptError as error:
             self.say(str(error), style="class:error")
+
+
+_BEFORE_THE_NIGHT = ("help", "load", "saves", "quit")
+"""The commands Tab completes at the role question."""
