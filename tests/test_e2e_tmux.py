@@ -2,14 +2,17 @@
 at 60 and at 120 columns.
 
 The game runs as ``python -m palace`` with this checkout's ``src`` first on the path,
-so the tests drive this checkout's code whatever ``palace`` is installed.
+so the tests drive this checkout's code whatever ``palace`` is installed; one test runs
+the installed ``palace`` script itself, when it is this checkout's.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -254,3 +257,41 @@ def test_sigterm_at_the_prompt_leaves_the_terminal_usable(start: Start) -> None:
     assert "palace: stopped by SIGTERM" in screen
     assert "Your game is autosaved" in screen
     assert "Traceback" not in game.scrollback()
+
+
+def installed_script() -> Path | None:
+    """The ``palace`` script pip installed beside this Python, if it runs this checkout
+    (the README's test command installs it, editable)."""
+    script = Path(sysconfig.get_path("scripts")) / "palace"
+    if not script.is_file():
+        return None
+    found = subprocess.run([sys.executable, "-c", "import palace; print(palace.__file__)"],
+                           capture_output=True, text=True, check=False,
+                           env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+                           cwd="/")
+    return script if Path(found.stdout.strip()).parent == SRC / "palace" else None
+
+
+@pytest.mark.skipif(installed_script() is None,
+                    reason="palace is not installed from this checkout (pip install -e '.[test]')")
+def test_the_installed_palace_command_plays(tmp_path: Path) -> None:
+    """The script a player runs, not ``python -m``: its entry point, and the shipped story
+    found without --story."""
+    env = {"TERM": "xterm-256color", "LANG": "C.UTF-8",
+           **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}}
+    game = Tmux([str(installed_script())], width=80, height=30, cwd=str(tmp_path), env=env)
+    try:
+        game.wait_for("THE NIGHT OF 25 OCTOBER")
+        game.wait_for("Who are you tonight?")
+        game.wait_for_prompt()
+        game.type("2")
+        game.send("Enter")
+        game.wait_for("-- more --")  # the first scene is longer than the screen
+        game.type("q")
+        assert game.wait_for_status("Officer cadet").startswith(" Officer cadet │ 25 Oct 15:00")
+        game.send("C-d")
+        assert game.wait_for_exit() == 0
+    finally:
+        game.close()
+    saves = SaveFolder(Path(os.environ["PALACE_SAVES"]))  # set for every test by conftest
+    assert saves.read("autosave-winter_palace_1917").save.state.role == "cadet"
