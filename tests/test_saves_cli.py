@@ -107,6 +107,17 @@ class TestSavesCommand:
         assert missing.stderr == ("palace: there is no save named 'armed' in saves (saves: "
                                   "autosave-tiny)\n")
 
+    def test_autosave_names_the_autosave_of_the_one_story_played_here(self, played):
+        shown = palace("saves", "show", "autosave", cwd=played)
+        assert shown.stdout.splitlines()[0] == (
+            f"Save 'autosave-tiny': {Path('saves') / 'autosave-tiny.json'}")
+        (played / "saves" / "autosave-other.json").write_text("{}")
+        refused = palace("saves", "delete", "autosave", cwd=played)
+        assert refused.returncode == 2
+        assert refused.stderr == ("palace: there is an autosave for each story played here: "
+                                  "autosave-other, autosave-tiny; name the one to delete\n")
+        assert palace("saves", "delete", "autosave-tiny", cwd=played).returncode == 0
+
     def test_a_damaged_save_is_reported_with_its_file(self, played):
         (played / "saves" / "armed.json").write_text('{"palace_save": 1, "sto')
         result = palace("saves", "show", "armed", cwd=played)

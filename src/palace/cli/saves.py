@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(options: argparse.Namespace) -> int:
     from palace.cli import usage_error
     from palace.savefiles import SaveFolder
-    from palace.slotnames import SlotNameError, check_slot_name
+    from palace.slotnames import AUTOSAVE, SlotNameError, check_slot_name
 
     folder = SaveFolder(saves_folder(options.saves))
     action, slot = options.action, options.slot
@@ -65,6 +65,12 @@ def run(options: argparse.Namespace) -> int:
         check_slot_name(slot)
     except SlotNameError as error:
         return usage_error(str(error))
+    if slot == AUTOSAVE and slot not in folder.slot_names():
+        autosaves = [name for name in folder.slot_names() if name.startswith(f"{AUTOSAVE}-")]
+        if len(autosaves) > 1:
+            return usage_error(f"there is an autosave for each story played here: "
+                               f"{', '.join(autosaves)}; name the one to {action}")
+        slot = autosaves[0] if autosaves else slot  # in play, 'autosave' is the story's
     if action == "show":
         return show_save(folder, slot)
     removed = folder.delete(slot)
