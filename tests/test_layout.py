@@ -140,9 +140,17 @@ class TestStatusLine:
 
 
 def test_key_table_wraps_the_meaning_in_its_own_column():
-    lines = table([("Tab", "complete a command, or the word after it")], 40)
-    assert text_of(lines) == ("  Tab             complete a command, or\n"
-                              "                  the word after it")
+    lines = table([("Tab", "complete a command, or the word after it"),
+                   ("Ctrl-D", "leave")], 30)
+    assert text_of(lines) == ("  Tab     complete a command,\n"
+                              "          or the word after it\n"
+                              "  Ctrl-D  leave")
+
+
+def test_the_meanings_start_two_spaces_after_the_longest_key():
+    lines = table([("transcript FILE", "copy"), ("saves [folder DIR]", "list")], 80)
+    assert text_of(lines) == ("  transcript FILE     copy\n"
+                              "  saves [folder DIR]  list")
 
 
 LINES = [[("", str(number))] for number in range(1, 24)]

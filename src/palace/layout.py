@@ -142,9 +142,11 @@ def next_selection(menu: Menu, current: int | None, step: int) -> int | None:
     return numbers[(numbers.index(current) + step) % len(numbers)]
 
 
-def table(rows: Iterable[tuple[str, str]], width: int, *,
-          key_width: int = 16) -> list[StyledLine]:
-    """Two columns, a key and what it means, the meaning wrapped in its own column."""
+def table(rows: Iterable[tuple[str, str]], width: int) -> list[StyledLine]:
+    """Two columns, a key and what it means, the meaning wrapped in its own column,
+    which starts two spaces after the longest key (but no further than mid-line)."""
+    rows = list(rows)
+    key_width = min(max((len(key) for key, _ in rows), default=0) + 2, width // 2)
     indent = " " * (2 + key_width)
     result: list[StyledLine] = []
     for key, meaning in rows:

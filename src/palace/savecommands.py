@@ -40,7 +40,8 @@ class SaveCommands:
                     self.save, (), "save [NAME]"),
             Command("load", "go back to a saved game; 'load NAME' loads that one",
                     self.load, (), "load [NAME]", self.slot_names),
-            Command("saves", "list your saved games", self.list_saves),
+            Command("saves", "list your saved games; 'saves folder DIR' keeps them in DIR",
+                    self.list_saves, (), "saves [folder DIR]", lambda: ["folder"]),
         ]
 
     def undo(self, _argument: str) -> None:
