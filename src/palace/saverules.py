@@ -4,8 +4,8 @@ A story changes between versions; saves made with an older version still name
 its old scenes, variables, documents, beats and roles. ``migrations`` says, as
 data, what became of each id that is gone; ``checkpoints`` lists, per role, the
 scenes a save may safely resume at when its own scene is gone. Both are read
-after the first pass of the loader, so every reference is checked against the
-story's ids, with a suggestion when one is misspelt.
+once the loader has read every content file, so every reference is checked
+against all of the story's ids, with a suggestion when one is misspelt.
 
 Rule: like ``loader``, this module reads YAML nodes through ``yamlsource`` and
 reports every problem as a diagnostic; it builds no state and applies no rule

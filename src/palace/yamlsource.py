@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from palace.errors import Diagnostic, Severity, SourceLoc, suggest
+from palace.forwardrefs import Spot
 from palace.state import MAX_DIGITS
 from palace.yamlerrors import character_diagnostic, syntax_diagnostic
 
@@ -170,6 +171,15 @@ class FileReader:
         if offset and isinstance(node, ScalarNode) and mark.line == node.end_mark.line:
             column += offset + (1 if node.style in ("'", '"') else 0)
         return SourceLoc(self.name, mark.line + 1, column)
+
+    def spot(self, node: Node) -> Spot:
+        """Where ``node`` starts, placing offsets into its text as ``loc`` does, for a
+        problem found once the node is gone."""
+        mark = node.start_mark
+        shift = None
+        if isinstance(node, ScalarNode) and mark.line == node.end_mark.line:
+            shift = 1 if node.style in ("'", '"') else 0
+        return Spot(SourceLoc(self.name, mark.line + 1, mark.column + 1), shift)
 
     def error(self, node: Node, message: str, code: str, offset: int = 0) -> None:
         self.diagnostics.append(Diagnostic(self.loc(node, offset), Severity.ERROR, message, code))
