@@ -5,6 +5,7 @@ the nearest safe place to resume; a save of another story, or of a lost role, is
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -205,6 +206,17 @@ class TestSomethingIsGone:
         assert resumption.missing == ('variable `courage` is now a text and cannot hold 2; it '
                                       'starts again at "calm"',)
         assert resumption.state.variables["courage"] == "calm"
+
+    def test_a_save_that_does_not_fit_its_own_story_blames_the_save(self, tiny_story):
+        save = saved(tiny_story, "guard", [0])
+        variables = {**save.state.variables, "courage": "bold"}
+        edited = replace(save, state=replace(save.state, variables=variables))
+        resumption = resume(tiny_story, edited, source=SOURCE)
+        assert resumption.notice == (
+            "This save does not fit A Tiny Night, though it was made with this very story: it "
+            "was changed after it was saved, and some of what the save names is gone:")
+        assert resumption.missing == ('variable `courage` is now a number and cannot hold '
+                                      '"bold"; it starts again at 0',)
 
     def test_documents_and_beats_without_rules(self, tiny_story, tmp_path):
         newer = variant(tmp_path, scenes=[("id: memoir", "id: diary"),

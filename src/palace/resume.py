@@ -104,9 +104,13 @@ def _carry_history(story: Story, undo: tuple[GameState, ...]) -> tuple[GameState
 def _notice(story: Story, save: SaveGame, applied: tuple[str, ...],
             missing: tuple[str, ...]) -> str | None:
     stamp = save.header.story
-    if stamp.fingerprint == story.fingerprint and not applied and not missing:
-        return None
-    if stamp.version == story.version:
+    if stamp.fingerprint == story.fingerprint:
+        if not applied and not missing:
+            return None
+        # The story is the one the save was made with: the save itself is at fault.
+        made = (f"This save does not fit {story.title}, though it was made with this very "
+                "story: it was changed after it was saved")
+    elif stamp.version == story.version:
         made = f"{story.title} has changed since this save was made"
     else:
         made = (f"This save was made with version {stamp.version} of {story.title}; this is "
