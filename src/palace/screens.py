@@ -98,7 +98,7 @@ def document(story: Story, document_id: str, width: int, *,
                                                 style="class:heading")]
     details = [d for d in (found.kind, found.date) if d]
     if details:
-        lines += layout.wrap(glyphs.separator.join(details), width, style="class:meta")
+        lines += layout.wrap(", ".join(details), width, style="class:meta")
     lines.append([])
     lines += layout.paragraphs(engine.paragraphs_of(found.text), width)
     lines.append([])
