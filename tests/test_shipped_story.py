@@ -44,3 +44,33 @@ def test_recorded_walkthroughs_replay_unchanged(shipped, capsys):
     assert {p.stem for p in TRANSCRIPTS.glob("*.answers")} >= {"red_guard_main", "cadet_main"}
     code = main(["test", str(shipped), "--transcripts", str(TRANSCRIPTS)])
     assert code == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("role", ["red_guard", "cadet"])
+def test_a_save_whose_scene_is_gone_resumes_at_the_latest_checkpoint(shipped, role):
+    """A later version that drops the scene a save was in: the game resumes at the
+    latest of the role's checkpoints the night had reached, with what it carried."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from palace import engine
+    from palace.resume import resume
+    from palace.savegame import make_save
+
+    story = load_story(shipped)
+    checkpoints = story.checkpoints[role]
+    state = engine.start(story, role)
+    for _ in range(40):  # the first choice each time, well into the night
+        if state.scene not in checkpoints and sum(state.visits.get(c, 0) > 0
+                                                  for c in checkpoints) >= 3:
+            break
+        state = engine.choose(story, state, engine.available_choices(story, state)[0])
+    reached = [c for c in checkpoints if state.visits.get(c)]
+    assert len(reached) >= 3 and state.scene not in checkpoints, state.scene
+    save = make_save(story, state, (), saved_at=datetime(2026, 11, 23, tzinfo=UTC))
+    later = replace(story, version="0.2.0", fingerprint="a later version",
+                    scenes={k: v for k, v in story.scenes.items() if k != state.scene})
+    resumption = resume(later, save, source="test save")
+    assert resumption.moved_from == state.scene
+    assert resumption.state.scene == reached[-1]
+    assert resumption.state.variables == state.variables
