@@ -71,9 +71,14 @@ class Spot:
 
 
 class LateCheck(Protocol):
-    """A check that needs every id of the story, made once every file is read."""
+    """A check that needs every id of the story, made once every file is read.
 
-    def problems(self) -> Iterable[Diagnostic]: ...
+    ``complete`` is False when some file could not be read: an id not declared may
+    then be one of its, so the check takes every id as declared and reports only what
+    no missing file could explain.
+    """
+
+    def problems(self, complete: bool) -> Iterable[Diagnostic]: ...
 
 
 class ForwardRefs:
@@ -91,11 +96,13 @@ class ForwardRefs:
     def defer(self, check: LateCheck) -> None:
         self._checks.append(check)
 
-    def problems(self) -> list[Diagnostic]:
-        """Every reference still to an unknown id, and every deferred check's findings."""
+    def problems(self, *, complete: bool = True) -> list[Diagnostic]:
+        """Every reference still to an unknown id, and every deferred check's findings.
+        If the story is not ``complete`` (a file could not be read, and its ids with
+        it), references are not checked: each unknown id might be one of the missing."""
         found: list[Diagnostic] = []
         messages: dict[tuple[str, str], str] = {}  # a suggestion takes a while: once each
-        for kind, item_id, place in self._references:
+        for kind, item_id, place in self._references if complete else ():
             known = self.ids.table(kind)
             if item_id in known:
                 continue
@@ -106,5 +113,5 @@ class ForwardRefs:
             found.append(Diagnostic(SourceLoc(*place), Severity.ERROR, message,
                                     "missing-target"))
         for check in self._checks:
-            found.extend(check.problems())
+            found.extend(check.problems(complete))
         return found
