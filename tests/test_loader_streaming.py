@@ -149,6 +149,21 @@ class TestChoiceIds:
             (11, "missing-target")]
 
 
+class TestEndingIds:
+    def test_an_ending_id_used_by_two_scenes_is_reported_at_the_second(self):
+        late = LATE.replace("kind: myth}", "kind: myth}\n  - id: lobby\n    title: Lobby\n"
+                            "    location: hall\n    text: Also over.\n"
+                            "    ending: {id: over, title: Over too, kind: archive}")
+        more = ("scenes:\n  - id: porch\n    title: Porch\n    location: square\n"
+                "    text: Out.\n    ending: {id: over, title: O, kind: mixed}\n")
+        assert errors_of(("a.yaml", EARLY), ("b.yaml", late), ("c.yaml", more)) == [
+            ("b.yaml", 16, 18, "duplicate-id",
+             "ending id 'over' is already used at b.yaml:11:18; ids must be unique"),
+            ("c.yaml", 6, 18, "duplicate-id",
+             "ending id 'over' is already used at b.yaml:11:18; ids must be unique"),
+        ]
+
+
 class TestErrorsInOneRun:
     def test_errors_found_at_the_end_are_sorted_in_among_the_others(self):
         early = EARLY.replace("to: hall", "to: nowhere").replace(

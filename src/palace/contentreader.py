@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from palace import expr
 from palace.choicereader import ChoiceReader
@@ -98,7 +98,7 @@ class ContentReader:
         tag = self.refs.tag(found, what, node)
         choices = (self.choices.choices(found["choices"], scene_id)
                    if "choices" in found else ())
-        next_rules = self._next(found["next"]) if "next" in found else ()
+        next_rules = self._next(found["next"], scene_id) if "next" in found else ()
         ending = self._ending(found["ending"]) if "ending" in found else None
         self._check_ways_on(node, what, found)
         if title is None or location is None:
@@ -194,13 +194,17 @@ class ContentReader:
         spot = reader.spot(found["if"]) if condition is not None else None
         return Passage(text, condition, otherwise, tag, reader.loc(node)), spot
 
-    def _next(self, node: Node) -> tuple[NextRule, ...]:
+    def _next(self, node: Node, scene_id: str) -> tuple[NextRule, ...]:
         reader = self.reader
         if isinstance(node, ScalarNode):
             target = self.refs.declared(node, "scene")
             return (NextRule(target, None, reader.loc(node)),) if target else ()
+        items = reader.sequence(node, "next")
+        if not items and isinstance(node, SequenceNode):
+            reader.error(node, f"scene '{scene_id}' has an empty next list; add a rule or "
+                         "use 'choices' or 'ending'", "missing-field")
         rules = []
-        for item in reader.sequence(node, "next"):
+        for item in items:
             found = reader.fields(item, "a next rule", NEXT_FIELDS)
             if found is None:
                 continue
@@ -216,6 +220,8 @@ class ContentReader:
         if found is None or not {"id", "title", "kind"} <= found.keys():
             return None
         ending_id = reader.identifier(found["id"], "ending id")
+        if ending_id is not None:  # tools count endings by id: two scenes may not share one
+            self.refs.declare("ending", ending_id, found["id"])
         title = reader.text(found["title"], "ending title")
         word = reader.text(found["kind"], "ending kind")
         kinds = _ENDING_KINDS

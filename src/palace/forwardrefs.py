@@ -20,20 +20,24 @@ from palace.errors import Diagnostic, Severity, SourceLoc, suggest
 
 @dataclass
 class DeclaredIds:
-    """Every scene, document and beat id declared so far, with where it first was."""
+    """Every scene, document, beat and ending id declared so far, with where it first was
+    (endings only to be told apart: tools count them by id)."""
 
     scenes: dict[str, SourceLoc] = field(default_factory=dict)
     documents: dict[str, SourceLoc] = field(default_factory=dict)
     beats: dict[str, SourceLoc] = field(default_factory=dict)
+    endings: dict[str, SourceLoc] = field(default_factory=dict)
 
     def table(self, kind: str) -> dict[str, SourceLoc]:
-        """The ids of one ``kind``: ``scene``, ``document`` or ``beat``."""
+        """The ids of one ``kind``: ``scene``, ``document``, ``beat`` or ``ending``."""
         if kind == "scene":
             return self.scenes
         if kind == "document":
             return self.documents
         if kind == "beat":
             return self.beats
+        if kind == "ending":
+            return self.endings
         raise ValueError(f"no ids of kind {kind!r}")
 
     def declare(self, kind: str, item_id: str, loc: SourceLoc) -> Diagnostic | None:
