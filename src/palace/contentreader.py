@@ -155,12 +155,13 @@ class ContentReader:
 
     def _own_beat(self, passage: Passage, spot: Spot, call: Call,
                   recorders: Mapping[str, Passage]) -> None:
-        condition = passage.condition
+        condition, tag = passage.condition, passage.tag
         assert condition is not None
-        own = passage.tag is not None and (call.function == "beats"
-                                           or passage.tag.beat == call.argument)
-        recorder = passage if own else recorders.get(call.argument) or next(
-            iter(recorders.values()))
+        if call.function == "account":  # the passage itself, or the first that records it
+            own = tag is not None and tag.beat == call.argument
+            recorder = passage if own else recorders[call.argument]
+        else:  # beats() counts every beat: the passage itself, or the first tagged one
+            recorder = passage if tag is not None else next(iter(recorders.values()))
         who = ("this passage" if recorder is passage else
                f"the passage on line {recorder.loc.line if recorder.loc else '?'}")
         beat = recorder.tag.beat if recorder.tag is not None else call.argument
