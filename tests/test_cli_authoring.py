@@ -76,6 +76,27 @@ class TestCheck:
         assert report["loaded"] is False
         assert [d["code"] for d in report["diagnostics"]] == ["undeclared-variable"]
 
+    @pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["cached", "uncached"])
+    def test_a_file_that_cannot_be_read_is_reported_with_the_rest_and_a_note(
+            self, tmp_path, capsys, cache):
+        folder = tmp_path / "tiny"
+        shutil.copytree(STORIES / "tiny", folder)
+        (folder / "more.yaml").write_bytes(b"\xff\xfe not UTF-8")
+        scenes = folder / "scenes.yaml"
+        scenes.write_text(scenes.read_text().replace("to: hall\n", "to: hal\n", 1)
+                          .replace("if: has_rifle", "if: has_rifle ="))
+        assert main(["check", *cache, str(folder)]) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert [line.rsplit(" ", 1)[-1] for line in out[:2]] == ["[encoding]",
+                                                                 "[bad-condition]"]
+        assert out[2:] == [
+            "1 reference to an id not declared in the files read was not reported, as 1 file "
+            "could not be read and may declare it: fix it and check again.",
+            "2 errors: the story was not loaded."]
+        assert main(["check", "--format", "json", *cache, str(folder)]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert (report["errors"], report["note"]) == (2, out[2])
+
     def test_usage_error(self, capsys):
         assert main(["check", "--format", "xml", story("sound")]) == 2
         assert "invalid choice: 'xml'" in capsys.readouterr().err

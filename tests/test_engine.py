@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from palace import engine
-from palace.errors import RuleError
+from palace.contentreader import ContentReader
+from palace.errors import RuleError, StoryError
 from palace.loader import SourceFile, parse_story
 from palace.model import Story
 from palace.state import Account
@@ -234,6 +235,94 @@ class TestAccounts:
             next: end
             """) + END)
         assert engine.start(story, "guard").accounts == ()
+
+
+class TestPassagesAgreeWithTheRecord:
+    """Entering a scene judges its tagged passages on the state as entered and records
+    the beats of those shown; ``view`` judges every passage again on the state after.
+    A passage condition reading what those passages record could be judged both ways,
+    so the loader refuses it: what is shown is always what is recorded."""
+
+    OWN_BEAT = scene("a", """\
+        text:
+          - {if: account(b1) == "none", text: First telling., account: myth, beat: b1}
+        next: end
+        """) + END
+
+    def test_a_story_that_would_disagree_is_refused(self, monkeypatch):
+        with pytest.raises(StoryError) as caught:
+            story_of(self.OWN_BEAT)
+        (problem,) = caught.value.diagnostics
+        assert (problem.code, problem.loc.line, problem.loc.column) == (
+            "passage-reads-own-beat", 6, 14)
+        assert ("reads account(b1), which this passage records on entering the scene"
+                in problem.message)
+        assert "move the condition to a choice or a 'next' rule" in problem.message
+        # Without the rule it loads, and the passage recorded is not the passage shown.
+        monkeypatch.setattr(ContentReader, "_check_own_beats", lambda *_args: None)
+        story = story_of(self.OWN_BEAT)
+        state = engine.start(story, "guard")
+        assert [(e.beat, e.account) for e in state.accounts] == [("b1", Account.MYTH)]
+        assert engine.view(story, state).paragraphs == ()
+
+    @pytest.mark.parametrize(("condition", "reads"), [
+        ('account(b1) == "myth"', "account(b1), which the passage on line 8 records"),
+        ("beats(archive) > 0", "beats(archive), which counts the beat 'b1' that the "
+                               "passage on line 8 records"),
+    ])
+    def test_any_passage_of_the_scene_reading_what_it_records_is_refused(self, condition,
+                                                                         reads):
+        with pytest.raises(StoryError) as caught:
+            story_of(scene("a", f"""\
+                text:
+                  - if: {condition}
+                    text: Read.
+                  - {{text: Told., account: archive, beat: b1}}
+                next: end
+                """) + END)
+        (problem,) = caught.value.diagnostics
+        assert (problem.code, problem.loc.line) == ("passage-reads-own-beat", 6)
+        assert reads in problem.message
+
+    def test_conditions_the_passages_cannot_change_are_allowed(self):
+        story = story_of(scene("a", """\
+            text:
+              - {if: account(b1) == "myth", text: Scene told., account: archive, beat: b2}
+            account: myth
+            beat: b1
+            next:
+              - {if: account(b2) == "archive", to: b}
+              - {to: end}
+            """) + scene("b", """\
+            text:
+              - {if: beats(myth) > 0, text: Legend so far.}
+            choices:
+              - {text: On, to: end, if: account(b1) == "myth", account: archive, beat: b2}
+            """) + END)
+        # The scene's own tag is recorded before its passages are judged, and what they
+        # record (b2) no passage reads; beats() is read where no passage is tagged.
+        state = engine.start(story, "guard")
+        assert engine.view(story, state).paragraphs == ("Scene told.",)
+        assert [(e.beat, e.account) for e in state.accounts] == [
+            ("b1", Account.MYTH), ("b2", Account.ARCHIVE)]
+        state = engine.choose(story, state, engine.CONTINUE)
+        assert engine.view(story, state).paragraphs == ("Legend so far.",)
+
+    def test_a_choice_or_next_rule_may_read_what_the_passages_record(self):
+        story = story_of(scene("a", """\
+            text:
+              - {text: Told., account: myth, beat: b1}
+            next:
+              - {if: account(b1) == "myth" and beats(myth) == 1, to: b}
+            """) + scene("b", """\
+            text:
+              - {text: Again., account: archive, beat: b1}
+            choices:
+              - {text: On, to: end, if: account(b1) == "archive"}
+            """) + END)
+        state = engine.start(story, "guard")
+        state = engine.choose(story, state, engine.CONTINUE)
+        assert engine.available_choices(story, state) == ["b.end"]
 
 
 class TestRecord:

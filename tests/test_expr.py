@@ -73,6 +73,16 @@ class TestEvaluate:
         assert evaluate("clock == 02:10", late) is True
         assert evaluate("clock > 23:59", late) is True
 
+    @pytest.mark.parametrize("source", [
+        "account(shot) == \"myth\"", "account(shot) != \"archive\"",
+        "\"none\" == account(shot)", "account(shot) == account(shot)",
+        "account(shot) == companion"])
+    def test_account_compares_with_what_it_can_give(self, source):
+        assert isinstance(evaluate(source), bool)
+
+    def test_equals_inside_a_text_is_text(self):
+        assert evaluate("companion != \"a = b\"") is True
+
     def test_documents_and_accounts(self):
         state = _state(documents=("memoir",), read=frozenset({"memoir"}),
                        accounts=(AccountEntry("shot", Account.MYTH, "square", 0),))
@@ -89,6 +99,13 @@ class TestErrors:
         ("(armed", 6, "expected ')'"),
         ("armed)", 5, "unexpected ')'"),
         ("courage ? 1", 8, "unexpected character '?'"),
+        ("courage = 1", 8, "unexpected '=': use '==' to compare; '=' is not an operator here"),
+        ("courage=1", 7, "use '==' to compare"),
+        ("courage => 1", 8, "write '>=' for 'at least'"),
+        ("courage =< 1", 8, "write '<=' for 'at most'"),
+        ("!armed", 0, "use 'not' to negate"),
+        ("armed && armed", 6, "use 'and'"),
+        ("armed || armed", 6, "use 'or'"),
         ("companion == \"sail", 13, "unclosed string"),
         ("visted(square)", 0, "unknown function 'visted' (did you mean 'visited'?)"),
         ("visited(\"square\")", 8, "visited() takes one bare name"),
@@ -116,6 +133,11 @@ class TestErrors:
         ("beats(legend) > 0", 6, "unknown account 'legend'", "missing-target"),
         ("role == \"kadet\"", 8, "'kadet' is not a role (did you mean 'cadet'?)",
          "missing-target"),
+        ("account(shot) == \"legend\"", 17, "account() gives 'myth', 'archive' or 'none', "
+         "never 'legend'", "wrong-value"),
+        ("\"mith\" != account(shot)", 0, "never 'mith' (did you mean 'myth'?)", "wrong-value"),
+        ("armed and account(shot) == 'Myth'", 27, "never 'Myth' (did you mean 'myth'?)",
+         "wrong-value"),
     ])
     def test_check_error_names_offset_and_code(self, source, offset, message, code):
         with pytest.raises(ExpressionError) as caught:
@@ -166,7 +188,7 @@ _TOKENS = st.sampled_from([
     "read", "beats", "account", "square", "memoir", "shot", "myth", "(", ")", "not", "and",
     "or", "==", "!=", "<", "<=", ">", ">=", "+", "-", "0", "7", "1234567890123456",
     "21:40", "02:10", "25:61", "\"sailor\"", "'guard'", "\"a\\b\"", "\"open", "true",
-    "false", ",", "?", "é", "",
+    "false", ",", "?", "é", "", "=", "=>", "!", "&&", "\"legend\"", "\"none\"",
 ])
 
 

@@ -158,6 +158,26 @@ class TestWholeStoryProblems:
         assert codes == ["bad-condition", "missing-target", "unknown-field"]
         assert caught.value.render().endswith("3 errors: the story was not loaded.")
 
+    @pytest.mark.parametrize(("bad", "code"), [
+        (b"\x00\x01binary", "encoding"), (b"scenes: [open\n", "yaml-syntax"),
+        (b"- a list\n", "wrong-type")], ids=["binary", "not-yaml", "not-a-story-file"])
+    def test_a_file_that_cannot_be_read_hides_no_other_files_errors(self, tiny_copy, bad,
+                                                                    code):
+        (tiny_copy / "image.yaml").write_bytes(bad)
+        scenes = tiny_copy / "scenes.yaml"
+        scenes.write_text(scenes.read_text().replace("title: At the gate",
+                                                     "title: At the gate\n    colour: red")
+                          .replace("to: hall\n", "to: hal\n", 1))
+        with pytest.raises(StoryError) as caught:
+            load_story(tiny_copy)
+        assert [(Path(d.loc.file).name, d.code) for d in caught.value.diagnostics] == [
+            ("image.yaml", code), ("scenes.yaml", "unknown-field")]
+        # 'hal' might be a scene of image.yaml: not reported, but counted.
+        assert caught.value.render().endswith(
+            "1 reference to an id not declared in the files read was not reported, as 1 file "
+            "could not be read and may declare it: fix it and check again.\n"
+            "2 errors: the story was not loaded.")
+
     def test_errors_are_sorted_by_file_and_line(self, tiny_copy):
         for name in ("wrong_type", "bad_id"):
             text = (BROKEN / f"{name}.yaml").read_text().replace("porch", name)

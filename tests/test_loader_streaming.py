@@ -149,6 +149,21 @@ class TestChoiceIds:
             (11, "missing-target")]
 
 
+class TestEndingIds:
+    def test_an_ending_id_used_by_two_scenes_is_reported_at_the_second(self):
+        late = LATE.replace("kind: myth}", "kind: myth}\n  - id: lobby\n    title: Lobby\n"
+                            "    location: hall\n    text: Also over.\n"
+                            "    ending: {id: over, title: Over too, kind: archive}")
+        more = ("scenes:\n  - id: porch\n    title: Porch\n    location: square\n"
+                "    text: Out.\n    ending: {id: over, title: O, kind: mixed}\n")
+        assert errors_of(("a.yaml", EARLY), ("b.yaml", late), ("c.yaml", more)) == [
+            ("b.yaml", 16, 18, "duplicate-id",
+             "ending id 'over' is already used at b.yaml:11:18; ids must be unique"),
+            ("c.yaml", 6, 18, "duplicate-id",
+             "ending id 'over' is already used at b.yaml:11:18; ids must be unique"),
+        ]
+
+
 class TestErrorsInOneRun:
     def test_errors_found_at_the_end_are_sorted_in_among_the_others(self):
         early = EARLY.replace("to: hall", "to: nowhere").replace(
@@ -160,12 +175,6 @@ class TestErrorsInOneRun:
             ("a.yaml", 4, "unknown-field"), ("a.yaml", 11, "missing-target"),
             ("b.yaml", 6, "missing-target"), ("story.yaml", 14, "missing-target")]
 
-    def test_a_file_that_is_not_yaml_hides_every_other_error(self):
-        early = EARLY.replace("to: hall", "to: nowhere")
-        assert [code for _file, _line, _column, code, _message in errors_of(
-            ("a.yaml", early), ("b.yaml", LATE), ("c.yaml", "scenes: [unclosed\n"))] == [
-            "yaml-syntax"]
-
     def test_ids_used_twice_are_reported_even_when_the_clock_cannot_be_read(self):
         manifest = MANIFEST.replace('start: "1917-10-25 20:00"', 'start: "tomorrow"')
         errors = errors_of(("a.yaml", EARLY), ("b.yaml", LATE), ("c.yaml", LATE),
@@ -173,6 +182,108 @@ class TestErrorsInOneRun:
         codes = [(file, code) for file, _line, _column, code, _message in errors]
         assert codes.count(("c.yaml", "duplicate-id")) == 4
         assert ("story.yaml", "bad-time") in codes
+        assert note_of(("a.yaml", EARLY), manifest=manifest) == (
+            "The other files were checked only for YAML and for ids used twice, as "
+            "story.yaml has no clock that can be read: fix it and check again.")
+
+
+def note_of(*files: tuple[str, str], manifest: str = MANIFEST) -> str | None:
+    with pytest.raises(StoryError) as caught:
+        story_of(*files, manifest=manifest)
+    return caught.value.note
+
+
+BROKEN = ("c.yaml", "scenes: [unclosed\n")
+"""A file that is not YAML: whatever it meant to declare is unknown."""
+
+
+class TestAFileThatCannotBeRead:
+    """Hides only what it could explain: references to ids, and the checks that need
+    every id; every other file's own errors are still reported, in the same run."""
+
+    def test_every_other_files_own_errors_are_reported(self):
+        early = EARLY.replace("title: At the gate", "title: At the gate\n    colour: red")
+        early = early.replace("visited(hall) and seen(memoir)", "visited(hall) and 3")
+        early = early.replace("account: myth", "account: legend")
+        late = LATE.replace("title: The hall", "title: !hall The hall").replace(
+            "kind: myth", "kind: epic") + "  - id: charge\n    title: Again\n"
+        errors = errors_of(("a.yaml", early), ("b.yaml", late), BROKEN)
+        assert [(file, line, code) for file, line, _column, code, _message in errors] == [
+            ("a.yaml", 4, "unknown-field"), ("a.yaml", 7, "bad-condition"),
+            ("a.yaml", 12, "wrong-value"), ("b.yaml", 3, "yaml-tag"),
+            ("b.yaml", 11, "wrong-value"), ("b.yaml", 22, "missing-field"),
+            ("b.yaml", 22, "missing-field"), ("b.yaml", 22, "duplicate-id"),
+            ("c.yaml", 2, "yaml-syntax")]
+
+    def test_references_it_could_explain_are_counted_in_a_note_not_reported(self):
+        early = EARLY.replace("to: hall", "to: nowhere").replace("beat: charge", "beat: nobeat")
+        manifest = MANIFEST.replace("start: hall", "start: lobby")
+        errors = errors_of(("a.yaml", early), ("b.yaml", LATE), BROKEN, manifest=manifest)
+        assert [code for *_where, code, _message in errors] == ["yaml-syntax"]
+        assert note_of(("a.yaml", early), ("b.yaml", LATE), BROKEN, manifest=manifest) == (
+            "3 references to ids not declared in the files read were not reported, as 1 "
+            "file could not be read and may declare them: fix it and check again.")
+
+    def test_a_condition_naming_an_id_not_found_is_still_checked_for_the_rest(self):
+        early = EARLY.replace("visited(hall) and seen(memoir)", "visited(lobby) + 1")
+        assert [(line, code, message) for _file, line, _column, code, message in errors_of(
+            ("a.yaml", early), ("b.yaml", LATE), BROKEN) if code != "yaml-syntax"] == [
+            (6, "bad-condition", "bad condition 'visited(lobby) + 1': cannot use '+' on a "
+             "flag and a number")]
+
+    def test_choice_ids_used_twice_are_reported_whatever_the_targets(self):
+        twice = TestChoiceIds.TWICE.replace("TARGET", "nowhere")
+        errors = errors_of(("a.yaml", twice), ("b.yaml", LATE), BROKEN)
+        assert [(file, line, code) for file, line, _column, code, _message in errors] == [
+            ("a.yaml", 12, "duplicate-id"), ("c.yaml", 2, "yaml-syntax")]
+
+    def test_a_misspelt_list_name_hides_its_items_so_it_counts_as_unread(self):
+        late = LATE.replace("scenes:", "scene:", 1)
+        errors = errors_of(("a.yaml", EARLY), ("b.yaml", late))
+        assert [(file, code) for file, _line, _column, code, _message in errors] == [
+            ("b.yaml", "unknown-field")]
+        assert note_of(("a.yaml", EARLY), ("b.yaml", late)).startswith(
+            "3 references to ids not declared in the files read were not reported, as 1 "
+            "file could not be read")
+
+    def test_no_note_when_nothing_was_left_unchecked(self):
+        assert [code for *_where, code, _message in errors_of(
+            ("a.yaml", EARLY), ("b.yaml", LATE), BROKEN)] == ["yaml-syntax"]
+        assert note_of(("a.yaml", EARLY), ("b.yaml", LATE), BROKEN) is None
+
+    def test_an_empty_file_hides_nothing(self):
+        early = EARLY.replace("to: hall", "to: nowhere")
+        errors = errors_of(("a.yaml", early), ("b.yaml", LATE), ("c.yaml", "# later\n"))
+        assert [(file, code) for file, _line, _column, code, _message in errors] == [
+            ("a.yaml", "missing-target"), ("c.yaml", "empty-file")]
+        assert note_of(("a.yaml", early), ("b.yaml", LATE), ("c.yaml", "# later\n")) is None
+
+    def test_save_rules_naming_ids_it_may_declare_are_not_reported(self):
+        manifest = MANIFEST + ("migrations:\n  - scene: old_gate\n    renamed_to: new_gate\n"
+                               "  - scene: gate\n    removed: true\n"
+                               "  - variable: courage\n    renamed_to: braveness\n"
+                               "checkpoints:\n  guard: [gate, lobby]\n")
+        errors = errors_of(("a.yaml", EARLY), ("b.yaml", LATE), BROKEN, manifest=manifest)
+        # What the rules say of ids that are there is still checked; the rename to
+        # 'new_gate' and the checkpoint 'lobby' might be scenes of the file not read.
+        assert [(file, line, code) for file, line, _column, code, _message in errors] == [
+            ("c.yaml", 2, "yaml-syntax"), ("story.yaml", 30, "bad-migration"),
+            ("story.yaml", 32, "bad-migration")]
+        assert note_of(("a.yaml", EARLY), ("b.yaml", LATE), BROKEN,
+                       manifest=manifest).startswith("2 references")
+
+    def test_a_manifest_that_cannot_be_read_leaves_ids_used_twice_to_check(self):
+        for manifest in ("format: [1\n", "- a list\n", ""):
+            errors = errors_of(("a.yaml", EARLY), ("b.yaml", LATE), ("c.yaml", LATE),
+                               manifest=manifest)
+            codes = [(file, code) for file, _line, _column, code, _message in errors]
+            assert codes.count(("c.yaml", "duplicate-id")) == 4
+            assert [code for file, code in codes if file == "story.yaml"] == [
+                {"format: [1\n": "yaml-syntax", "- a list\n": "wrong-type", "": "empty-file"}[
+                    manifest]]
+            assert note_of(("a.yaml", EARLY), ("b.yaml", LATE), manifest=manifest) == (
+                "The other files were checked only for YAML and for ids used twice, as "
+                "story.yaml could not be read: fix it and check again.")
 
 
 def test_each_files_nodes_are_let_go_before_the_next_file_is_composed(monkeypatch):

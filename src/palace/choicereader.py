@@ -165,9 +165,10 @@ class _LateChoiceIds:
     """Each choice's asked-for id, whether it was given explicitly, where, its target."""
     scenes: Mapping[str, SourceLoc]
 
-    def problems(self) -> list[Diagnostic]:
+    def problems(self, complete: bool) -> list[Diagnostic]:
+        # With a file unread, a target not declared may be one of its: every choice counts.
         kept = [(choice_id, (explicit, loc)) for choice_id, explicit, loc, target
-                in self.wanted if target in self.scenes]
+                in self.wanted if target in self.scenes or not complete]
         given = choice_ids(kept, lambda how: how[0])
         return [Diagnostic(loc, Severity.ERROR, _used_twice(choice_id, self.scene_id),
                            "duplicate-id")

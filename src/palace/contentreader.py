@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
+from palace import expr
 from palace.choicereader import ChoiceReader
 from palace.effectsreader import EffectsReader
-from palace.errors import suggest
+from palace.errors import Diagnostic, Severity, suggest
+from palace.expr.tree import Call
+from palace.forwardrefs import Spot
 from palace.manifestreader import ManifestReader
 from palace.model import (
     NO_EFFECTS,
@@ -95,7 +98,7 @@ class ContentReader:
         tag = self.refs.tag(found, what, node)
         choices = (self.choices.choices(found["choices"], scene_id)
                    if "choices" in found else ())
-        next_rules = self._next(found["next"]) if "next" in found else ()
+        next_rules = self._next(found["next"], scene_id) if "next" in found else ()
         ending = self._ending(found["ending"]) if "ending" in found else None
         self._check_ways_on(node, what, found)
         if title is None or location is None:
@@ -118,18 +121,65 @@ class ContentReader:
         if isinstance(node, ScalarNode):
             template = self.refs.template(node, f"the text of {what}")
             return (Passage(template, loc=reader.loc(node)),) if template else ()
-        passages = []
+        passages: list[Passage] = []
+        spots: list[Spot | None] = []
         for item in reader.sequence(node, f"the text of {what}"):
-            passage = self._passage(item, what)
-            if passage is not None:
-                passages.append(passage)
+            read = self._passage(item, what)
+            if read is not None:
+                passages.append(read[0])
+                spots.append(read[1])
+        self._check_own_beats(passages, spots)
         return tuple(passages)
 
-    def _passage(self, node: Node, what: str) -> Passage | None:
+    def _check_own_beats(self, passages: list[Passage], spots: list[Spot | None]) -> None:
+        """Refuse a passage condition that reads a beat its scene's passages record.
+
+        Entering a scene records the beats of the tagged passages whose conditions
+        hold as it is entered; the scene is shown on the state after. A condition
+        reading such a beat (``account(beat)``, or ``beats(...)``, which counts them
+        all) could be judged differently the two times, and what is shown would not be
+        what is recorded."""
+        recorders: dict[str, Passage] = {}
+        for passage in passages:
+            if passage.tag is not None:
+                recorders.setdefault(passage.tag.beat, passage)
+        if not recorders:
+            return
+        for passage, spot in zip(passages, spots, strict=True):
+            if passage.condition is None or spot is None:
+                continue
+            for node in expr.names_in(passage.condition.tree):
+                if isinstance(node, Call) and (node.function == "beats" or (
+                        node.function == "account" and node.argument in recorders)):
+                    self._own_beat(passage, spot, node, recorders)
+
+    def _own_beat(self, passage: Passage, spot: Spot, call: Call,
+                  recorders: Mapping[str, Passage]) -> None:
+        condition, tag = passage.condition, passage.tag
+        assert condition is not None
+        if call.function == "account":  # the passage itself, or the first that records it
+            own = tag is not None and tag.beat == call.argument
+            recorder = passage if own else recorders[call.argument]
+        else:  # beats() counts every beat: the passage itself, or the first tagged one
+            recorder = passage if tag is not None else next(iter(recorders.values()))
+        who = ("this passage" if recorder is passage else
+               f"the passage on line {recorder.loc.line if recorder.loc else '?'}")
+        beat = recorder.tag.beat if recorder.tag is not None else call.argument
+        what = (f"which {who} records" if call.function == "account" else
+                f"which counts the beat '{beat}' that {who} records")
+        self.reader.diagnostics.append(Diagnostic(
+            spot.at(call.offset), Severity.ERROR,
+            f"passage condition '{condition.source}' reads {call.function}({call.argument}), "
+            f"{what} on entering the scene: what is recorded and what is shown could then "
+            "differ; move the condition to a choice or a 'next' rule, or tag the scene "
+            "instead", "passage-reads-own-beat"))
+
+    def _passage(self, node: Node, what: str) -> tuple[Passage, Spot | None] | None:
+        """A passage, and where its condition is, if it has one."""
         reader = self.reader
         if isinstance(node, ScalarNode):
             template = self.refs.template(node, f"a passage of {what}")
-            return Passage(template, loc=reader.loc(node)) if template else None
+            return (Passage(template, loc=reader.loc(node)), None) if template else None
         found = reader.fields(node, f"a passage of {what}", PASSAGE_FIELDS)
         if found is None or "text" not in found:
             return None
@@ -142,15 +192,20 @@ class ContentReader:
         tag = self.refs.tag(found, "a passage", node)
         if text is None:
             return None
-        return Passage(text, condition, otherwise, tag, reader.loc(node))
+        spot = reader.spot(found["if"]) if condition is not None else None
+        return Passage(text, condition, otherwise, tag, reader.loc(node)), spot
 
-    def _next(self, node: Node) -> tuple[NextRule, ...]:
+    def _next(self, node: Node, scene_id: str) -> tuple[NextRule, ...]:
         reader = self.reader
         if isinstance(node, ScalarNode):
             target = self.refs.declared(node, "scene")
             return (NextRule(target, None, reader.loc(node)),) if target else ()
+        items = reader.sequence(node, "next")
+        if not items and isinstance(node, SequenceNode):
+            reader.error(node, f"scene '{scene_id}' has an empty next list; add a rule or "
+                         "use 'choices' or 'ending'", "missing-field")
         rules = []
-        for item in reader.sequence(node, "next"):
+        for item in items:
             found = reader.fields(item, "a next rule", NEXT_FIELDS)
             if found is None:
                 continue
@@ -166,6 +221,8 @@ class ContentReader:
         if found is None or not {"id", "title", "kind"} <= found.keys():
             return None
         ending_id = reader.identifier(found["id"], "ending id")
+        if ending_id is not None:  # tools count endings by id: two scenes may not share one
+            self.refs.declare("ending", ending_id, found["id"])
         title = reader.text(found["title"], "ending title")
         word = reader.text(found["kind"], "ending kind")
         kinds = _ENDING_KINDS

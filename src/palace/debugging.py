@@ -152,6 +152,8 @@ def _reload(session: Session, reload: Reload) -> None:
         session.say("The story on disk does not load; playing on with the one loaded before:")
         for diagnostic in error.diagnostics:
             session.say(str(diagnostic), style="class:error")
+        if error.note:
+            session.say(error.note)
         return
     state, notes = fit_state(story, _state(session))
     session.story, session.state = story, state

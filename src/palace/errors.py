@@ -60,14 +60,19 @@ class PalaceError(Exception):
 
 
 class StoryError(PalaceError):
-    """A story that cannot be loaded; carries every diagnostic found, not only the first."""
+    """A story that cannot be loaded; carries every diagnostic found, not only the first,
+    and a ``note`` when some of the story could not be checked (a file that could not be
+    read hides what it declares, so references to it are not checked)."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(self, diagnostics: Iterable[Diagnostic], note: str | None = None) -> None:
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        self.note = note
         super().__init__(self.render())
 
     def render(self) -> str:
         lines = [str(d) for d in self.diagnostics]
+        if self.note:
+            lines.append(self.note)
         errors = sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
         lines.append(f"{errors} error{'s' if errors != 1 else ''}: the story was not loaded.")
         return "\n".join(lines)

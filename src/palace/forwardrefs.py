@@ -20,20 +20,24 @@ from palace.errors import Diagnostic, Severity, SourceLoc, suggest
 
 @dataclass
 class DeclaredIds:
-    """Every scene, document and beat id declared so far, with where it first was."""
+    """Every scene, document, beat and ending id declared so far, with where it first was
+    (endings only to be told apart: tools count them by id)."""
 
     scenes: dict[str, SourceLoc] = field(default_factory=dict)
     documents: dict[str, SourceLoc] = field(default_factory=dict)
     beats: dict[str, SourceLoc] = field(default_factory=dict)
+    endings: dict[str, SourceLoc] = field(default_factory=dict)
 
     def table(self, kind: str) -> dict[str, SourceLoc]:
-        """The ids of one ``kind``: ``scene``, ``document`` or ``beat``."""
+        """The ids of one ``kind``: ``scene``, ``document``, ``beat`` or ``ending``."""
         if kind == "scene":
             return self.scenes
         if kind == "document":
             return self.documents
         if kind == "beat":
             return self.beats
+        if kind == "ending":
+            return self.endings
         raise ValueError(f"no ids of kind {kind!r}")
 
     def declare(self, kind: str, item_id: str, loc: SourceLoc) -> Diagnostic | None:
@@ -71,9 +75,14 @@ class Spot:
 
 
 class LateCheck(Protocol):
-    """A check that needs every id of the story, made once every file is read."""
+    """A check that needs every id of the story, made once every file is read.
 
-    def problems(self) -> Iterable[Diagnostic]: ...
+    ``complete`` is False when some file could not be read: an id not declared may
+    then be one of its, so the check takes every id as declared and reports only what
+    no missing file could explain.
+    """
+
+    def problems(self, complete: bool) -> Iterable[Diagnostic]: ...
 
 
 class ForwardRefs:
@@ -91,11 +100,13 @@ class ForwardRefs:
     def defer(self, check: LateCheck) -> None:
         self._checks.append(check)
 
-    def problems(self) -> list[Diagnostic]:
-        """Every reference still to an unknown id, and every deferred check's findings."""
+    def problems(self, *, complete: bool = True) -> list[Diagnostic]:
+        """Every reference still to an unknown id, and every deferred check's findings.
+        If the story is not ``complete`` (a file could not be read, and its ids with
+        it), references are not checked: each unknown id might be one of the missing."""
         found: list[Diagnostic] = []
         messages: dict[tuple[str, str], str] = {}  # a suggestion takes a while: once each
-        for kind, item_id, place in self._references:
+        for kind, item_id, place in self._references if complete else ():
             known = self.ids.table(kind)
             if item_id in known:
                 continue
@@ -106,5 +117,5 @@ class ForwardRefs:
             found.append(Diagnostic(SourceLoc(*place), Severity.ERROR, message,
                                     "missing-target"))
         for check in self._checks:
-            found.extend(check.problems())
+            found.extend(check.problems(complete))
         return found

@@ -101,10 +101,12 @@ class _LateCondition:
     source: str
     spot: Spot
     scope: expr.Scope
+    lenient: expr.Scope
+    """The scope taking every id as declared, for a story with a file unread."""
 
-    def problems(self) -> list[Diagnostic]:
+    def problems(self, complete: bool) -> list[Diagnostic]:
         try:
-            check_condition(self.tree, self.scope)
+            check_condition(self.tree, self.scope if complete else self.lenient)
         except ExpressionError as error:
             return [Diagnostic(self.spot.at(error.offset), Severity.ERROR,
                                _message(self.source, error), error.code)]
@@ -185,7 +187,7 @@ class RefReader:
 
     def _check_later(self, tree: expr.Node, source: str, node: Node) -> None:
         self.names.forward.defer(_LateCondition(tree, source, self.reader.spot(node),
-                                                self.names.scope))
+                                                self.names.scope, self.names.lenient))
 
     def template(self, node: Node, what: str) -> Template | None:
         reader = self.reader

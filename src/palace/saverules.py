@@ -34,6 +34,8 @@ _ACTIONS: Mapping[RuleKind, Collection[RuleAction]] = {
     RuleKind.BEAT: (RuleAction.RENAMED, RuleAction.REMOVED),
     RuleKind.ROLE: (RuleAction.RENAMED,),
 }
+_MANIFEST_KINDS = (RuleKind.VARIABLE, RuleKind.ROLE)
+"""The kinds of id the manifest declares; the rest are declared by content files."""
 _ACTION_FIELDS = {"renamed_to": RuleAction.RENAMED, "removed": RuleAction.REMOVED,
                   "added": RuleAction.ADDED}
 
@@ -50,6 +52,9 @@ class StoryIds:
     documents: Collection[str]
     beats: Collection[str]
     roles: Collection[str]
+    complete: bool = True
+    """False when a content file could not be read: a scene, document or beat not
+    found may be one of its, so it is not reported as unknown."""
 
     def of(self, kind: RuleKind) -> Collection[str]:
         tables: dict[RuleKind, Collection[str]] = {
@@ -58,6 +63,11 @@ class StoryIds:
             RuleKind.ROLE: self.roles,
         }
         return tables[kind]
+
+    def unknown(self, kind: RuleKind, name: str) -> bool:
+        """Whether ``name`` is surely not an id of ``kind`` (of those read from files,
+        only if every file was read)."""
+        return name not in self.of(kind) and (self.complete or kind in _MANIFEST_KINDS)
 
 
 def read_migrations(reader: FileReader, node: Node, ids: StoryIds,
@@ -119,7 +129,8 @@ def _read_rule(reader: FileReader, node: Node, number: int, ids: StoryIds,
                              loc=reader.loc(node)) if default is not None else None
     resume_at = None
     if "resume_at" in found:
-        resume_at = _known(reader, found["resume_at"], ids.scenes, "scene")
+        resume_at = _known(reader, found["resume_at"], ids.scenes, "scene",
+                           sure=ids.complete)
         if resume_at is None:
             return None
     return MigrationRule(rule_kind, name, action, resume_at=resume_at, loc=reader.loc(node))
@@ -185,11 +196,15 @@ def _is_true(reader: FileReader, node: Node, key: str) -> bool:
 
 
 def _known(reader: FileReader, node: Node, names: Collection[str], kind: str, *,
-           read: bool = True) -> str | None:
-    """The id in ``node`` if the story has it; ``read=False`` for a node already read."""
+           read: bool = True, sure: bool = True) -> str | None:
+    """The id in ``node`` if the story has it; ``read=False`` for a node already read.
+    Unless ``sure`` that ``names`` is every id of its kind, an id not among them is
+    taken as it is, unreported."""
     value = reader.identifier(node, f"{kind} id") if read else str(node.value)
     if value is None:
         return None
+    if value not in names and not sure:
+        return value
     if value not in names:
         reader.error(node, f"unknown {kind} '{value}'{suggest(value, names)}", "missing-target")
         return None
@@ -205,7 +220,7 @@ def _check_renames(reader: FileReader, rules: list[MigrationRule],
             continue
         node, target = nodes[(rule.kind, rule.name)], str(rule.renamed_to)
         current = ids.of(rule.kind)
-        if target not in current and (rule.kind, target) not in by_name:
+        if ids.unknown(rule.kind, target) and (rule.kind, target) not in by_name:
             reader.error(node, f"{rule.kind} '{rule.name}' is renamed to unknown {rule.kind} "
                          f"'{target}'{suggest(target, current)}", "missing-target")
         elif _goes_round(rule, by_name):
@@ -233,7 +248,7 @@ def read_checkpoints(reader: FileReader, node: Node,
         role = _known(reader, key_node, ids.roles, "role", read=False)
         scenes: list[str] = []
         for item in reader.one_or_many(value_node, f"the checkpoints of '{key_node.value}'"):
-            scene = _known(reader, item, ids.scenes, "scene")
+            scene = _known(reader, item, ids.scenes, "scene", sure=ids.complete)
             if scene is not None and scene in scenes:
                 reader.error(item, f"scene '{scene}' is listed twice in the checkpoints of "
                              f"'{key_node.value}'", "duplicate-key")

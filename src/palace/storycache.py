@@ -37,7 +37,6 @@ from pathlib import Path
 from palace import __version__
 from palace.cachedstory import UNREADABLE, decode_story, encode_story
 from palace.collector import collector_paused
-from palace.errors import StoryError
 from palace.model import FORMAT_VERSION, Story
 from palace.storyfiles import SourceFile, read_story_files
 
@@ -61,8 +60,10 @@ def load_story_cached(folder: Path | str, *, cache_dir: Path | None) -> Story:
     """
     root = Path(folder)
     files, problems = read_story_files(root)
-    if problems:
-        raise StoryError(problems)
+    if problems:  # reported with the errors of the files that could be read
+        from palace.loader import parse_read_files
+
+        return parse_read_files(files, problems)
     if cache_dir is None:
         return _parse(files)
     key = cache_key(files)

@@ -119,6 +119,7 @@ def _check_binary(node: Binary, scope: Scope, usage: Usage) -> Type:
     if operator not in ("==", "!=") and left not in (Type.NUMBER, Type.TIME):
         raise ExpressionError(f"'{operator}' compares numbers or times, not a {left}", offset)
     _check_role_literal(node, scope)
+    _check_account_literal(node)
     return Type.BOOL
 
 
@@ -142,6 +143,22 @@ def _check_role_literal(node: Binary, scope: Scope) -> None:
                 f"'{other.value}' is not a role{suggest(str(other.value), scope.roles)}; "
                 f"roles: {', '.join(sorted(scope.roles))}", other.offset,
                 code="missing-target")
+
+
+ACCOUNT_VALUES = (*(a.value for a in Account), "none")
+"""What ``account(beat)`` gives: the account the beat followed, or none yet."""
+
+
+def _check_account_literal(node: Binary) -> None:
+    """Refuse comparing ``account(beat)`` with a text it can never be."""
+    for side, other in ((node.left, node.right), (node.right, node.left)):
+        is_account = isinstance(side, Call) and side.function == "account"
+        if is_account and isinstance(other, Literal) and other.value not in ACCOUNT_VALUES:
+            *others, last = (f"'{value}'" for value in ACCOUNT_VALUES)
+            raise ExpressionError(
+                f"account() gives {', '.join(others)} or {last}, never '{other.value}'"
+                f"{suggest(str(other.value), ACCOUNT_VALUES)}", other.offset,
+                code="wrong-value")
 
 
 def _require(actual: Type, wanted: Type, where: str, offset: int) -> None:

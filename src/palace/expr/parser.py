@@ -70,8 +70,22 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
+_MISTAKEN = {
+    "=>": "write '>=' for 'at least'; '=>' is not an operator",
+    "=<": "write '<=' for 'at most'; '=<' is not an operator",
+    "=": "use '==' to compare; '=' is not an operator here",
+    "!": "use 'not' to negate; '!' is not an operator here",
+    "&": "use 'and'; '&' is not an operator here",
+    "|": "use 'or'; '|' is not an operator here",
+}
+"""Characters other languages use for what a condition writes another way."""
+
+
 def _bad_character(source: str, position: int) -> ExpressionError:
     char = source[position]
+    for written, hint in _MISTAKEN.items():
+        if source.startswith(written, position):
+            return ExpressionError(f"unexpected '{written}': {hint}", position)
     if char not in "'\"":
         return ExpressionError(f"unexpected character '{char}'", position)
     end = source.find(char, position + 1)
