@@ -12,16 +12,19 @@ from palace.storyformat import MANIFEST
 
 
 def _manifest_only() -> Story:
-    """The shipped manifest with stand-in scenes, so its maps can be checked whatever
-    state the story's scenes are in."""
+    """The shipped manifest with stand-in scenes for those it names, so its maps can be
+    checked whatever state the story's scenes are in."""
     files, problems = read_story_files(shipped_story())
     assert not problems
     manifest = next(f for f in files if f.relative == MANIFEST)
     header = yaml.safe_load(manifest.text)
     location = next(iter(header["locations"]))
-    scenes = [{"id": role["start"], "title": "stub", "location": location, "text": "stub",
-               "ending": {"id": f"{role['start']}_stub", "title": "stub", "kind": "archive"}}
-              for role in header["roles"].values()]
+    named = [role["start"] for role in header["roles"].values()]
+    for checkpoints in header.get("checkpoints", {}).values():
+        named += [checkpoints] if isinstance(checkpoints, str) else checkpoints
+    scenes = [{"id": scene, "title": "stub", "location": location, "text": "stub",
+               "ending": {"id": f"{scene}_stub", "title": "stub", "kind": "archive"}}
+              for scene in dict.fromkeys(named)]
     stub = SourceFile("maps-check-stub.yaml", yaml.safe_dump({"scenes": scenes}), "stub.yaml")
     return parse_story([manifest, stub])
 
