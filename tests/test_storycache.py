@@ -164,6 +164,25 @@ class TestInvalidation:
         monkeypatch.setattr(storycache, "FORMAT_VERSION", 99)
         assert cache_key(files) != key
 
+    def test_the_key_covers_palaces_own_code(self, story_dir, monkeypatch):
+        files, _ = read_story_files(story_dir)
+        key = cache_key(files)
+        monkeypatch.setattr(storycache, "code_stamp", lambda: "an edited loader")
+        assert cache_key(files) != key
+
+    def test_the_code_stamp_changes_with_any_module(self, tmp_path):
+        package = tmp_path / "palace"
+        (package / "expr").mkdir(parents=True)
+        (package / "loader.py").write_text("A = 1\n")
+        (package / "expr" / "parser.py").write_text("B = 1\n")
+        (package / "notes.txt").write_text("not code")
+        stamp = storycache.code_stamp(str(package))
+        assert stamp.count("\n") == 1
+        (package / "notes.txt").write_text("still not code")
+        assert storycache.code_stamp(str(package)) == stamp
+        (package / "expr" / "parser.py").write_text("B = 22\n")
+        assert storycache.code_stamp(str(package)) != stamp
+
     def test_another_spelling_of_the_folder_names_its_files_so(self, story_dir, cache_dir,
                                                                monkeypatch):
         load_story_cached(story_dir, cache_dir=cache_dir)
