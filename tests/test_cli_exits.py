@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from gamepipe import read_until_prompts
 from palace.cli import check, main
 from palace.loader import load_story
 from palace.savefiles import SaveFolder
@@ -107,17 +107,6 @@ class TestInterrupted:
         assert seen == [signal.SIG_IGN]
 
 
-def read_until_prompt(stream, count: int = 1) -> str:
-    output = b""
-    while output.count(b"> ") < count:
-        ready, _, _ = select.select([stream], [], [], 60)
-        assert ready, f"the game stopped answering; it showed:\n{output.decode()}"
-        chunk = os.read(stream.fileno(), 65536)
-        assert chunk, f"the game ended early; it showed:\n{output.decode()}"
-        output += chunk
-    return output.decode()
-
-
 @POSIX_SIGNALS
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
 def test_a_stop_signal_mid_game_saves_what_changed_and_exits_130(tmp_path, name):
@@ -127,11 +116,11 @@ def test_a_stop_signal_mid_game_saves_what_changed_and_exits_130(tmp_path, name)
                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert game.stdin is not None and game.stdout is not None and game.stderr is not None
     try:
-        read_until_prompt(game.stdout)
+        read_until_prompts(game.stdout)
         for answer in (b"3\n", b"record 1\n"):
             game.stdin.write(answer)
             game.stdin.flush()
-            shown = read_until_prompt(game.stdout)
+            shown = read_until_prompts(game.stdout)
         game.send_signal(getattr(signal, name))
         assert game.wait(timeout=60) == 130
     finally:

@@ -14,8 +14,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from palace import engine, storyformat
-from palace.checks import check_story
+from fuzz.targets import play_a_little
+from nesteddata import places, replaced
+from palace import storyformat
 from palace.errors import StoryError
 from palace.loader import SourceFile, parse_story
 from palace.model import Story
@@ -67,20 +68,6 @@ def load(manifest: str, scenes: str) -> Story | None:
         return None
 
 
-def play_a_little(story: Story, seed: int) -> None:
-    """A story that loads must check and play without an error."""
-    check_story(story)
-    rng = random.Random(seed)
-    for role in story.roles:
-        state = engine.start(story, role)
-        for _ in range(12):
-            view = engine.view(story, state)
-            available = [c.id for c in view.choices if c.available]
-            if view.ending is not None or not available:
-                break
-            state = engine.choose(story, state, rng.choice(available))
-
-
 def dump(data: Any) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
@@ -103,7 +90,7 @@ def test_any_text_as_the_manifest(text):
 def test_yaml_shaped_data_as_a_scene_file(data):
     story = load(MANIFEST_TEXT, dump(data))
     if story is not None:
-        play_a_little(story, 0)
+        play_a_little(story, random.Random(0))
 
 
 @LOADS
@@ -113,33 +100,12 @@ def test_yaml_shaped_data_as_the_manifest(data):
     load(dump(data), SCENES_TEXT)
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every place in nested data where a value sits."""
-    found = [prefix]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    head, *rest = path
-    copy = dict(data) if isinstance(data, dict) else list(data)
-    copy[head] = _replaced(data[head], tuple(rest), value)
-    return copy
-
-
 def _without(data: Any, path: tuple[Any, ...]) -> Any:
     *parent, last = path
     container = _at(data, tuple(parent))
     copy = dict(container) if isinstance(container, dict) else list(container)
     del copy[last]
-    return _replaced(data, tuple(parent), copy)
+    return replaced(data, tuple(parent), copy)
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:
@@ -155,35 +121,35 @@ def mutated(draw: st.DrawFn, text: str) -> str:
     YAML-shaped, or a field or item removed."""
     data = yaml.safe_load(text)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        path = draw(st.sampled_from(_paths(data)))
+        path = draw(st.sampled_from(places(data)))
         change = draw(st.sampled_from(["word", "data", "remove"]))
         if change == "remove" and path:
             data = _without(data, path)
         else:
             value = draw(st.sampled_from(WORDS) if change == "word" else yaml_data)
-            data = _replaced(data, path, value)
+            data = replaced(data, path, value)
     return dump(data)
 
 
 @settings(max_examples=150, deadline=None)
 @given(mutated(SCENES_TEXT), st.integers(min_value=0, max_value=9))
-def test_a_good_scene_file_with_parts_replaced(scenes, seed):
+def test_a_good_scene_file_with_partsreplaced(scenes, seed):
     story = load(MANIFEST_TEXT, scenes)
     if story is not None:
-        play_a_little(story, seed)
+        play_a_little(story, random.Random(seed))
 
 
 @settings(max_examples=100, deadline=None)
 @given(mutated(MANIFEST_TEXT), st.integers(min_value=0, max_value=9))
-def test_a_good_manifest_with_parts_replaced(manifest, seed):
+def test_a_good_manifest_with_partsreplaced(manifest, seed):
     story = load(manifest, SCENES_TEXT)
     if story is not None:
-        play_a_little(story, seed)
+        play_a_little(story, random.Random(seed))
 
 
 @settings(max_examples=100, deadline=None)
 @given(mutated(MAPPED_MANIFEST), st.integers(min_value=0, max_value=9))
-def test_a_manifest_with_maps_with_parts_replaced(manifest, seed):
+def test_a_manifest_with_maps_with_partsreplaced(manifest, seed):
     story = load(manifest, MAPPED_SCENES)
     if story is not None:
-        play_a_little(story, seed)
+        play_a_little(story, random.Random(seed))

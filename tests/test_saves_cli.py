@@ -4,7 +4,6 @@ resuming in a second process, and an autosave that survives ``kill -9``."""
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gamepipe import read_until_prompts
 from palace import engine
 from palace.loader import load_story
 from palace.savefiles import SaveFolder
@@ -220,19 +220,6 @@ def test_a_game_resumes_in_a_second_process_exactly(tmp_path):
     assert [s.scene for s in undo] == ["gate", "gate"]
 
 
-def _read_until_prompts(stream, count: int) -> str:
-    """Read the game's output until ``count`` prompts have been shown (a generous limit stops
-    a hung game from hanging the suite; it is not a measure of speed)."""
-    output = b""
-    while output.count(b"> ") < count:
-        ready, _, _ = select.select([stream], [], [], 60)
-        assert ready, f"the game stopped answering; it showed:\n{output.decode()}"
-        chunk = os.read(stream.fileno(), 65536)
-        assert chunk, f"the game ended early; it showed:\n{output.decode()}"
-        output += chunk
-    return output.decode()
-
-
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9 (POSIX)")
 def test_the_autosave_survives_kill_9_right_after_a_choice(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "PALACE_SAVES"}
@@ -242,10 +229,10 @@ def test_the_autosave_survives_kill_9_right_after_a_choice(tmp_path):
                             stderr=subprocess.DEVNULL, cwd=tmp_path, env=env)
     assert game.stdin is not None and game.stdout is not None
     try:
-        _read_until_prompts(game.stdout, 1)
+        read_until_prompts(game.stdout, 1)
         game.stdin.write(b"1\n")
         game.stdin.flush()
-        shown = _read_until_prompts(game.stdout, 1)  # the next scene: the choice is saved
+        shown = read_until_prompts(game.stdout, 1)  # the next scene: the choice is saved
         os.kill(game.pid, signal.SIGKILL)
         assert game.wait(timeout=60) == -signal.SIGKILL
     finally:

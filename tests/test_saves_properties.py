@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nesteddata import places, replaced
 from palace import engine
 from palace.errors import SaveError
 from palace.model import Story
@@ -88,26 +88,6 @@ def test_any_json_object_marked_as_a_save(document, version):
     read(json.dumps({**document, "palace_save": version}).encode())
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    head, *rest = path
-    copy = dict(data) if isinstance(data, dict) else list(data)
-    copy[head] = _replace(data[head], tuple(rest), value)
-    return copy
-
-
 @settings(max_examples=250)
 @given(st.data(), st.booleans())
 def test_a_real_save_with_parts_replaced(sample, tiny_story, data, sealed):
@@ -115,8 +95,8 @@ def test_a_real_save_with_parts_replaced(sample, tiny_story, data, sealed):
     the resume see the change; without it, the checksum must catch it."""
     document = json.loads(encode(sample))
     for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
-        path = data.draw(st.sampled_from([p for p in _paths(document) if p != ("checksum",)]))
-        document = _replace(document, path, data.draw(st.one_of(
+        path = data.draw(st.sampled_from([p for p in places(document) if p != ("checksum",)]))
+        document = replaced(document, path, data.draw(st.one_of(
             st.sampled_from(WORDS), st.integers(min_value=-2, max_value=3000), json_values)))
     if sealed and isinstance(document, dict):
         document["checksum"] = checksum(document)

@@ -19,7 +19,7 @@ from palace.debrief import build_debrief
 from palace.loader import load_story
 from palace.model import Choice, EndingKind, Scene, Story
 from palace.resources import shipped_story
-from palace.state import GameState
+from storypaths import minute, play, prose_words, scenes_of, tagged_beats, unlocked_by
 
 
 ROLE = "cadet"
@@ -30,10 +30,6 @@ def story() -> Story:
     return load_story(shipped_story())
 
 
-def scenes_of(story: Story, prefix: str) -> dict[str, Scene]:
-    return {sid: scene for sid, scene in story.scenes.items() if sid.startswith(prefix)}
-
-
 def cd_scenes(story: Story) -> dict[str, Scene]:
     return scenes_of(story, "cd_")
 
@@ -41,29 +37,6 @@ def cd_scenes(story: Story) -> dict[str, Scene]:
 def choices_of(scenes: dict[str, Scene]) -> Iterator[Choice]:
     for scene in scenes.values():
         yield from scene.choices
-
-
-def prose_words(scene: Scene) -> int:
-    words = 0
-    for passage in scene.passages:
-        words += len(passage.text.source.split())
-        if passage.otherwise is not None:
-            words += len(passage.otherwise.source.split())
-    return words
-
-
-def unlocked_by(scenes: dict[str, Scene]) -> set[str]:
-    documents: set[str] = set()
-    for scene in scenes.values():
-        documents.update(scene.effects.unlock)
-        for choice in scene.choices:
-            documents.update(choice.effects.unlock)
-    return documents
-
-
-def minute(story: Story, hhmm: str) -> int:
-    hour, _, mins = hhmm.partition(":")
-    return story.clock.resolve_time_of_day(int(hour), int(mins))
 
 
 # --- the size of the night ---------------------------------------------------------
@@ -87,12 +60,7 @@ def test_at_least_four_endings_both_myth_and_archive(story):
 
 
 def test_at_least_ten_beats_tagged_in_cadet_scenes_and_choices(story):
-    beats = set()
-    for scene in cd_scenes(story).values():
-        if scene.tag is not None:
-            beats.add(scene.tag.beat)
-        beats.update(p.tag.beat for p in scene.passages if p.tag is not None)
-        beats.update(c.tag.beat for c in scene.choices if c.tag is not None)
+    beats = tagged_beats(cd_scenes(story))
     assert len(beats) >= 10, sorted(beats)
     assert beats <= set(story.beats)
 
@@ -222,20 +190,6 @@ PATHS: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
          ("side_doors", M), ("no_bloodshed", A), ("ministers_taken", A)],
     ),
 }
-
-
-def play(story: Story, role: str, path: list[str]) -> tuple[GameState, list[tuple[str, int]]]:
-    """Follow ``path`` from the role's start, checking each choice is offered and open;
-    return the final state and every (scene, clock) entered on the way."""
-    state = engine.start(story, role)
-    entered = [(state.scene, state.clock)]
-    for step, choice_id in enumerate(path):
-        offered = {c.id: c for c in engine.view(story, state).choices}
-        assert choice_id in offered, (step, state.scene, choice_id, sorted(offered))
-        assert offered[choice_id].available, (step, state.scene, choice_id)
-        state = engine.choose(story, state, choice_id)
-        entered.append((state.scene, state.clock))
-    return state, entered
 
 
 def test_every_cadet_ending_has_a_recorded_path(story):

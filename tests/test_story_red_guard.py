@@ -18,7 +18,7 @@ from palace.debrief import build_debrief
 from palace.loader import load_story
 from palace.model import Choice, EndingKind, Scene, Story, Visibility
 from palace.resources import shipped_story
-from palace.state import GameState
+from storypaths import minute, play, prose_words, scenes_of, tagged_beats, unlocked_by
 
 
 ROLE = "red_guard"
@@ -31,26 +31,12 @@ def story() -> Story:
 
 
 def rg_scenes(story: Story) -> dict[str, Scene]:
-    return {sid: scene for sid, scene in story.scenes.items() if sid.startswith("rg_")}
+    return scenes_of(story, "rg_")
 
 
 def rg_choices(story: Story) -> Iterator[Choice]:
     for scene in rg_scenes(story).values():
         yield from scene.choices
-
-
-def prose_words(scene: Scene) -> int:
-    words = 0
-    for passage in scene.passages:
-        words += len(passage.text.source.split())
-        if passage.otherwise is not None:
-            words += len(passage.otherwise.source.split())
-    return words
-
-
-def minute(story: Story, hhmm: str) -> int:
-    hour, _, mins = hhmm.partition(":")
-    return story.clock.resolve_time_of_day(int(hour), int(mins))
 
 
 # --- the size of the night ---------------------------------------------------------
@@ -74,22 +60,13 @@ def test_at_least_four_endings_both_myth_and_archive(story):
 
 
 def test_at_least_ten_beats_tagged(story):
-    beats = set()
-    for scene in rg_scenes(story).values():
-        if scene.tag is not None:
-            beats.add(scene.tag.beat)
-        beats.update(p.tag.beat for p in scene.passages if p.tag is not None)
-        beats.update(c.tag.beat for c in scene.choices if c.tag is not None)
+    beats = tagged_beats(rg_scenes(story))
     assert len(beats) >= 10, sorted(beats)
     assert beats <= set(story.beats)
 
 
 def test_at_least_twenty_documents_unlocked(story):
-    documents = set()
-    for scene in rg_scenes(story).values():
-        documents.update(scene.effects.unlock)
-        for choice in scene.choices:
-            documents.update(choice.effects.unlock)
+    documents = unlocked_by(rg_scenes(story))
     assert len(documents) >= 20, sorted(documents)
     assert documents <= set(story.documents)
 
@@ -253,20 +230,6 @@ PATHS: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
 }
 
 
-def play(story: Story, path: list[str]) -> tuple[GameState, list[tuple[str, int]]]:
-    """Follow ``path`` from the start, checking each choice is offered and open;
-    return the final state and every (scene, clock) entered on the way."""
-    state = engine.start(story, ROLE)
-    entered = [(state.scene, state.clock)]
-    for step, choice_id in enumerate(path):
-        offered = {c.id: c for c in engine.view(story, state).choices}
-        assert choice_id in offered, (step, state.scene, choice_id, sorted(offered))
-        assert offered[choice_id].available, (step, state.scene, choice_id)
-        state = engine.choose(story, state, choice_id)
-        entered.append((state.scene, state.clock))
-    return state, entered
-
-
 def test_every_red_guard_ending_has_a_recorded_path(story):
     endings = {s.ending.id for s in rg_scenes(story).values() if s.ending is not None}
     assert endings == set(PATHS)
@@ -274,7 +237,7 @@ def test_every_red_guard_ending_has_a_recorded_path(story):
 
 @pytest.mark.parametrize("ending", sorted(PATHS))
 def test_recorded_path_reaches_its_ending(story, ending):
-    state, _ = play(story, PATHS[ending][0])
+    state, _ = play(story, ROLE, PATHS[ending][0])
     view = engine.view(story, state)
     assert view.ending is not None
     assert view.ending.id == ending
@@ -284,7 +247,7 @@ def test_recorded_path_reaches_its_ending(story, ending):
 @pytest.mark.parametrize("ending", sorted(PATHS))
 def test_debrief_lists_the_beats_the_path_recorded(story, ending):
     path, expected = PATHS[ending]
-    state, entered = play(story, path)
+    state, entered = play(story, ROLE, path)
     debrief = build_debrief(story, state)
     lived = [(b.beat.id, b.account.value) for b in debrief.lived]
     assert lived == expected
@@ -297,9 +260,9 @@ def test_debrief_lists_the_beats_the_path_recorded(story, ending):
 
 
 def test_a_night_of_legend_and_a_night_of_record_get_their_verdicts(story):
-    myth_state, _ = play(story, PATHS["rg_end_storming"][0])
+    myth_state, _ = play(story, ROLE, PATHS["rg_end_storming"][0])
     assert "as the legend tells it" in build_debrief(story, myth_state).verdict()
-    archive_state, _ = play(story, PATHS["rg_end_cellars"][0])
+    archive_state, _ = play(story, ROLE, PATHS["rg_end_cellars"][0])
     assert "as the record tells it" in build_debrief(story, archive_state).verdict()
 
 
@@ -328,7 +291,7 @@ def test_crossing_scenes_exist_at_the_agreed_places(story):
 
 @pytest.mark.parametrize("ending", sorted(PATHS))
 def test_recorded_paths_enter_crossings_inside_their_windows(story, ending):
-    _, entered = play(story, PATHS[ending][0])
+    _, entered = play(story, ROLE, PATHS[ending][0])
     for scene, clock in entered:
         if scene in CROSSINGS:
             assert in_window(story, scene, clock), (scene, clock)
@@ -339,7 +302,7 @@ def test_recorded_paths_enter_crossings_inside_their_windows(story, ending):
 def test_every_crossing_is_met_on_some_recorded_path(story):
     met = set()
     for path, _ in PATHS.values():
-        _, entered = play(story, path)
+        _, entered = play(story, ROLE, path)
         met.update(scene for scene, _ in entered if scene in CROSSINGS)
     assert met == set(CROSSINGS)
 

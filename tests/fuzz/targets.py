@@ -84,10 +84,11 @@ def loader(data: bytes) -> None:
             assert diagnostic.loc is not None and diagnostic.loc.line >= 1, diagnostic
             assert diagnostic.message and _CODE.fullmatch(diagnostic.code), diagnostic
         return
-    _play_a_little(story, random.Random(data))
+    play_a_little(story, random.Random(data))
 
 
-def _play_a_little(story: Story, rng: random.Random) -> None:
+def play_a_little(story: Story, rng: random.Random) -> None:
+    """A story that loads must check and play without an error."""
     check_story(story)
     for role in story.roles:
         state = engine.start(story, role)
