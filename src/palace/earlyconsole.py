@@ -22,15 +22,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TextIO
 
 from palace.console import Console
-from palace.layout import Menu, Status, StyledLine
+from palace.layout import PROMPT_ROWS, Menu, Status, StyledLine
 from palace.theme import DEFAULT_THEME, THEMES
 
 
 OpenTerminal = Callable[[int], Console]
 """Makes the prompt-toolkit console, told how many rows are already on the screen."""
-
-_PROMPT_ROWS = 2
-"""The input line and the status bar: the screen's rows that text cannot use."""
 
 _ATTRIBUTES = {"bold": "1", "italic": "3", "underline": "4", "reverse": "7",
                "noreverse": "27"}
@@ -75,7 +72,7 @@ class EarlyTerminalConsole:
 
     def write(self, lines: Sequence[StyledLine]) -> None:
         if self._terminal is None and (self._rows_printed + len(lines)
-                                       <= self.height - _PROMPT_ROWS):
+                                       <= self.height - PROMPT_ROWS):
             self._output.write(escaped(lines, self._styles, color_depth()))
             self._output.flush()
             self._rows_printed += len(lines)

@@ -206,6 +206,10 @@ def _fit(text: str, width: int) -> str:
 # --- pages ----------------------------------------------------------------------
 
 
+PROMPT_ROWS = 2
+"""The rows of a terminal under the text: the input line and the status bar."""
+
+
 def paginate(lines: Sequence[StyledLine], *, height: int,
              used: int = 0) -> list[list[StyledLine]]:
     """Split ``lines`` into pages of ``height`` lines for a pager.

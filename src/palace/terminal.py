@@ -34,6 +34,7 @@ from prompt_toolkit.styles import Style
 
 from palace.glyphs import FANCY
 from palace.layout import (
+    PROMPT_ROWS,
     Menu,
     Status,
     StyledLine,
@@ -58,10 +59,6 @@ KEYS = (
 )
 
 MORE = " -- more -- (space: next page, q: all) "
-
-_PROMPT_ROWS = 2
-"""The input line and the status bar, below whatever the prompt draws above them."""
-
 
 class TerminalConsole:
     """A console for a real terminal; ``session`` may be given for tests (pipe input), and
@@ -103,7 +100,7 @@ class TerminalConsole:
 
     def write(self, lines: Sequence[StyledLine]) -> None:
         """Print ``lines``, pausing at '-- more --' before anything unread scrolls away."""
-        page_height = self.height - _PROMPT_ROWS
+        page_height = self.height - PROMPT_ROWS
         pages = paginate(lines, height=page_height, used=self._unread_rows)
         for number, page in enumerate(pages):
             if number and self._paging:
@@ -112,7 +109,7 @@ class TerminalConsole:
             self._unread_rows += len(page)
 
     def ask(self, prompt: str, completions: Sequence[str], *, menu: Menu | None = None) -> str:
-        needed = self._unread_rows + self._menu_height(menu) + _PROMPT_ROWS
+        needed = self._unread_rows + self._menu_height(menu) + PROMPT_ROWS
         if self._paging and self._unread_rows and needed > self.height:
             self._more()
         try:
